@@ -1,0 +1,32 @@
+"""Sphinx configuration of the LSST Data Management site (sources in content/)."""
+
+from __future__ import annotations
+
+import os
+
+project = "LSST Data Management"
+author = "Rubin Observatory / LSST Data Management"
+copyright = "LSST Data Management"
+
+extensions = ["myst_parser", "dmsite.sphinxext"]
+myst_enable_extensions = ["colon_fence", "deflist"]
+source_suffix = {".md": "markdown"}
+exclude_patterns = ["data/**", "_build"]
+templates_path = ["_templates"]
+html_static_path = ["_static"]
+
+# dmsite: the data, and the date the status is reported at (DMTN-158: data of March 2021).
+dmsite_data_dir = "data"
+dmsite_status_date = os.environ.get("DMSITE_STATUS_DATE", "2021-05-10")
+dmsite_repo_url = "https://github.com/lsst-dm/dmsite"
+
+html_theme = "pydata_sphinx_theme"
+html_title = "LSST Data Management"
+html_last_updated_fmt = None
+html_theme_options = {
+    "navbar_end": ["theme-switcher", "navbar-icon-links"],
+    "footer_start": ["dmsite-provenance"],
+    "footer_end": [],
+    "show_toc_level": 2,
+    "navigation_with_keys": False,
+}

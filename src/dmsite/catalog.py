@@ -1,0 +1,289 @@
+"""The one catalog: every record, lookups by id, derived relations, integrity checks."""
+
+from __future__ import annotations
+
+import datetime as dt
+import difflib
+from collections import defaultdict
+from collections.abc import Callable, Iterable, Iterator
+from dataclasses import dataclass, field
+from enum import Enum
+from pathlib import Path
+from typing import TypeVar
+
+from .load import LoadResult, load_data
+from .model import (
+    KINDS,
+    Document,
+    Group,
+    Institution,
+    Milestone,
+    Person,
+    Product,
+    Record,
+    Requirement,
+    Role,
+    Term,
+    WbsElement,
+)
+from .problems import Problem, Severity
+
+R = TypeVar("R", bound=Record)
+ROLE_TABLES = {cls.role: cls.table for cls in KINDS.values()}
+
+
+class Status(str, Enum):
+    COMPLETED = "completed"
+    OVERDUE = "overdue"
+    OPEN = "open"
+
+
+@dataclass
+class Catalog:
+    """Every record of a data set, indexed, with derived relations."""
+
+    status_date: dt.date
+    milestones: dict[str, Milestone] = field(default_factory=dict)
+    products: dict[str, Product] = field(default_factory=dict)
+    wbs: dict[str, WbsElement] = field(default_factory=dict)
+    documents: dict[str, Document] = field(default_factory=dict)
+    people: dict[str, Person] = field(default_factory=dict)
+    roles: dict[str, Role] = field(default_factory=dict)
+    groups: dict[str, Group] = field(default_factory=dict)
+    institutions: dict[str, Institution] = field(default_factory=dict)
+    requirements: dict[str, Requirement] = field(default_factory=dict)
+    terms: dict[str, Term] = field(default_factory=dict)
+    problems: list[Problem] = field(default_factory=list)
+    files: list[Path] = field(default_factory=list)
+    successors: dict[str, list[str]] = field(default_factory=dict)
+    children: dict[str, list[str]] = field(default_factory=dict)
+
+    # -- building ---------------------------------------------------------------
+
+    @classmethod
+    def from_records(
+        cls, records: Iterable[Record], status_date: dt.date, problems: Iterable[Problem] = ()
+    ) -> Catalog:
+        catalog = cls(status_date=status_date, problems=list(problems))
+        for record in records:
+            catalog._add(record)
+        catalog._derive()
+        catalog.problems.extend(check(catalog))
+        catalog.problems.sort(key=lambda p: (p.severity != Severity.ERROR, p.loc, p.message))
+        return catalog
+
+    def _add(self, record: Record) -> None:
+        table: dict[str, Record] = getattr(self, record.table)
+        first = table.get(record.key)
+        if first is not None:
+            self.problems.append(
+                Problem(record.loc, record.key, f"duplicate {record.kind} id '{record.key}' (first defined at {first.loc})")
+            )
+            return
+        table[record.key] = record
+
+    def _derive(self) -> None:
+        successors: dict[str, list[str]] = defaultdict(list)
+        for milestone in self.milestones.values():
+            for pred in milestone.predecessors:
+                successors[pred].append(milestone.id)
+        self.successors = {k: sorted(v) for k, v in successors.items()}
+        children: dict[str, list[str]] = defaultdict(list)
+        for product in self.products.values():
+            if product.parent:
+                children[product.parent].append(product.id)
+        self.children = {k: sorted(v) for k, v in children.items()}
+
+    # -- derived values ---------------------------------------------------------
+
+    @property
+    def errors(self) -> list[Problem]:
+        return [p for p in self.problems if p.severity == Severity.ERROR]
+
+    @property
+    def warnings(self) -> list[Problem]:
+        return [p for p in self.problems if p.severity == Severity.WARNING]
+
+    def status(self, milestone: Milestone) -> Status:
+        if milestone.completed is not None:
+            return Status.COMPLETED
+        if milestone.due < self.status_date:
+            return Status.OVERDUE
+        return Status.OPEN
+
+    def successors_of(self, milestone_id: str) -> list[str]:
+        return self.successors.get(milestone_id, [])
+
+    def children_of(self, product_id: str) -> list[str]:
+        return self.children.get(product_id, [])
+
+    def ancestors(self, product: Product) -> Iterator[Product]:
+        """The parent chain of *product*, nearest first (stops at a cycle)."""
+        seen = {product.id}
+        while product.parent and product.parent in self.products and product.parent not in seen:
+            product = self.products[product.parent]
+            seen.add(product.id)
+            yield product
+
+    def effective(self, product: Product, role: str) -> tuple[str | None, bool]:
+        """The product's manager/owner (*role*) and whether it is inherited from a parent."""
+        own = getattr(product, role)
+        if own:
+            return own, False
+        for ancestor in self.ancestors(product):
+            value = getattr(ancestor, role)
+            if value:
+                return value, True
+        return None, False
+
+    def resolve_wbs(self, code: str | None) -> WbsElement | None:
+        """The WBS element *code* names: exactly, or the one element whose code ends in '.code'."""
+        if not code:
+            return None
+        if code in self.wbs:
+            return self.wbs[code]
+        matches = [w for c, w in self.wbs.items() if c.endswith("." + code)]
+        return matches[0] if len(matches) == 1 else None
+
+    def table(self, role: str) -> dict[str, Record]:
+        """The records of one kind, by its role name (``milestone``, ``doc``, ...)."""
+        return getattr(self, ROLE_TABLES[role])  # type: ignore[no-any-return]
+
+    def has(self, role: str, record_id: str) -> bool:
+        if role == "wbs":
+            return self.resolve_wbs(record_id) is not None
+        return record_id in self.table(role)
+
+    def wbs_key(self, code: str | None) -> str | None:
+        element = self.resolve_wbs(code)
+        return element.code if element else None
+
+
+
+
+# -- integrity checks across records ------------------------------------------
+
+
+def _unknown(record: Record, field_name: str, target: str, kind: str, known: Iterable[str]) -> Problem:
+    hint = difflib.get_close_matches(target, list(known), n=1)
+    suggestion = f" (did you mean '{hint[0]}'?)" if hint else ""
+    return Problem(record.field_loc(field_name), record.key, f"{field_name} '{target}' is not a known {kind}{suggestion}")
+
+
+def _refs(catalog: Catalog) -> Iterator[tuple[Record, str, str, str, dict[str, Record] | None]]:
+    """Every (record, field, target id, target kind, table) reference in the catalog."""
+    people_or_roles = {**catalog.people, **catalog.roles}
+    for m in catalog.milestones.values():
+        yield from ((m, "predecessors", p, "milestone", catalog.milestones) for p in m.predecessors)
+        if m.wbs:
+            yield m, "wbs", m.wbs, "WBS element", None
+    for p in catalog.products.values():
+        if p.parent:
+            yield p, "parent", p.parent, "product", catalog.products
+        if p.wbs:
+            yield p, "wbs", p.wbs, "WBS element", None
+        for role in ("manager", "owner"):
+            if getattr(p, role):
+                yield p, role, getattr(p, role), "person", catalog.people
+        yield from ((p, "documents", d, "document", catalog.documents) for d in p.documents)
+    for w in catalog.wbs.values():
+        if w.lead:
+            yield w, "lead", w.lead, "institution", catalog.institutions
+    for d in catalog.documents.values():
+        yield from ((d, "relations", r.to, "document", catalog.documents) for r in d.relations)
+    for person in catalog.people.values():
+        if person.institution:
+            yield person, "institution", person.institution, "institution", catalog.institutions
+    for r in catalog.roles.values():
+        yield from ((r, "holders", h, "person", catalog.people) for h in r.holders)
+        if r.reports_to:
+            yield r, "reports_to", r.reports_to, "role", catalog.roles
+        yield from ((r, "wbs", w, "WBS element", None) for w in r.wbs)
+    for g in catalog.groups.values():
+        if g.chair:
+            yield g, "chair", g.chair, "person or role", people_or_roles
+        yield from ((g, "members", m, "person or role", people_or_roles) for m in g.members)
+        if g.institution:
+            yield g, "institution", g.institution, "institution", catalog.institutions
+    for q in catalog.requirements.values():
+        if q.source:
+            yield q, "source", q.source, "document", catalog.documents
+        yield from ((q, "traces", t, "requirement", catalog.requirements) for t in q.traces)
+        yield from ((q, "allocated", a, "product", catalog.products) for a in q.allocated)
+
+
+def check(catalog: Catalog) -> list[Problem]:
+    """Every problem across records: unknown ids, cycles, impossible dates, omissions."""
+    problems = []
+    for record, field_name, target, kind, table in _refs(catalog):
+        if table is None:
+            if catalog.resolve_wbs(target) is None:
+                problems.append(_unknown(record, field_name, target, kind, catalog.wbs))
+        elif target not in table:
+            problems.append(_unknown(record, field_name, target, kind, table))
+    problems += _cycles(catalog.milestones, lambda m: m.predecessors, "predecessors", "predecessor")
+    problems += _cycles(catalog.products, lambda p: [p.parent] if p.parent else [], "parent", "parent")
+    for m in catalog.milestones.values():
+        if m.completed and m.completed > catalog.status_date:
+            problems.append(Problem(
+                m.field_loc("completed"), m.id,
+                f"completed {m.completed} is after the status date {catalog.status_date}",
+            ))
+        if not m.description:
+            problems.append(Problem(m.loc, m.id, "milestone has no description", Severity.WARNING))
+    problems += _shared_packages(catalog)
+    return problems
+
+
+def _cycles(
+    table: dict[str, R], next_ids: Callable[[R], list[str]], field_name: str, noun: str
+) -> list[Problem]:
+    """Report each cycle once, printed in order, at the record that closes it."""
+    state: dict[str, int] = {}  # 1 = on the stack, 2 = done
+    problems: list[Problem] = []
+    for start in sorted(table):
+        if state.get(start):
+            continue
+        stack: list[tuple[str, Iterator[str]]] = [(start, iter(next_ids(table[start])))]
+        state[start] = 1
+        while stack:
+            node, it = stack[-1]
+            nxt = next((n for n in it if n in table), None)
+            if nxt is None:
+                state[node] = 2
+                stack.pop()
+            elif state.get(nxt) == 1:
+                path = [n for n, _ in stack]
+                cycle = path[path.index(nxt):] + [nxt]
+                record = table[node]
+                problems.append(Problem(
+                    record.field_loc(field_name), record.key, f"{noun} cycle: {' -> '.join(cycle)}",
+                ))
+            elif not state.get(nxt):
+                state[nxt] = 1
+                stack.append((nxt, iter(next_ids(table[nxt]))))
+    return problems
+
+
+def _shared_packages(catalog: Catalog) -> list[Problem]:
+    claimed: dict[str, Product] = {}
+    problems = []
+    for product in catalog.products.values():
+        for package in product.packages:
+            first = claimed.setdefault(package, product)
+            if first is not product:
+                problems.append(Problem(
+                    product.field_loc("packages"), product.id,
+                    f"package '{package}' is also claimed by product '{first.id}' ({first.loc}); "
+                    "each package should map to one product",
+                    Severity.WARNING,
+                ))
+    return problems
+
+
+def build_catalog(data_dir: Path, status_date: dt.date, base: Path | None = None) -> Catalog:
+    """Load, validate and index *data_dir*: the one way every consumer gets data."""
+    loaded: LoadResult = load_data(data_dir, base)
+    catalog = Catalog.from_records(loaded.records, status_date, loaded.problems)
+    catalog.files = loaded.files
+    return catalog

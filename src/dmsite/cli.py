@@ -1,0 +1,125 @@
+"""The ``dmsite`` command: validate, schema, export, new."""
+
+from __future__ import annotations
+
+import argparse
+import datetime as dt
+import sys
+from collections.abc import Sequence
+from pathlib import Path
+
+from . import __version__
+from .catalog import Catalog, build_catalog
+from .export import EXPORTERS
+from .model import KINDS
+from .provenance import data_provenance, status_date
+from .schema import write_schemas
+from .stubs import STUB_KINDS, new_record
+
+DEFAULT_DATA_DIR = Path("content/data")
+
+
+def _date(text: str) -> dt.date:
+    try:
+        return dt.date.fromisoformat(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"expected a date like 2021-05-10, got '{text}'") from None
+
+
+def _load(args: argparse.Namespace) -> Catalog:
+    data_dir: Path = args.data_dir
+    return build_catalog(data_dir, status_date(args.status_date, data_provenance(data_dir)))
+
+
+def cmd_validate(args: argparse.Namespace) -> int:
+    catalog = _load(args)
+    for problem in catalog.errors:
+        print(f"{problem}", file=sys.stderr)
+    if catalog.warnings:
+        print(f"warnings ({len(catalog.warnings)}):", file=sys.stderr)
+        for problem in catalog.warnings:
+            print(f"  {problem}", file=sys.stderr)
+    count = sum(len(catalog.table(cls.role)) for cls in KINDS.values())
+    failed = bool(catalog.errors) or (args.strict and bool(catalog.warnings))
+    verdict = "FAILED" if failed else "ok"
+    print(f"{verdict}: {count} records, {len(catalog.errors)} errors, {len(catalog.warnings)} warnings "
+          f"(status date {catalog.status_date})")
+    return 1 if failed else 0
+
+
+def cmd_schema(args: argparse.Namespace) -> int:
+    for path in write_schemas(args.out):
+        print(path)
+    return 0
+
+
+def cmd_export(args: argparse.Namespace) -> int:
+    catalog = _load(args)
+    if catalog.errors:
+        return cmd_validate(args)
+    text = EXPORTERS[args.format](catalog)
+    if args.output:
+        args.output.write_text(text, encoding="utf-8", newline="")
+    else:
+        sys.stdout.write(text)
+    return 0
+
+
+def cmd_new(args: argparse.Namespace) -> int:
+    try:
+        path = new_record(args.data_dir, args.kind, args.id, args.name, args.file)
+    except ValueError as exc:
+        print(f"error: {exc}", file=sys.stderr)
+        return 1
+    print(f"added {args.kind} '{args.id}' to {path}")
+    return 0
+
+
+def parser() -> argparse.ArgumentParser:
+    main = argparse.ArgumentParser(prog="dmsite", description="Validate, export and publish a dmsite data set.")
+    main.add_argument("--version", action="version", version=f"dmsite {__version__}")
+    sub = main.add_subparsers(dest="command", required=True)
+
+    def data_command(name: str, help_text: str) -> argparse.ArgumentParser:
+        p = sub.add_parser(name, help=help_text, description=help_text)
+        p.add_argument("data_dir", nargs="?", type=Path, default=DEFAULT_DATA_DIR,
+                       help=f"data directory (default: {DEFAULT_DATA_DIR})")
+        p.add_argument("--status-date", type=_date, default=None,
+                       help="the date 'today' for overdue checks (default: date of the data's last commit)")
+        return p
+
+    validate = data_command("validate", "Check every record and report all problems with file:line:column.")
+    validate.add_argument("--strict", action="store_true", help="fail on warnings too")
+    validate.set_defaults(run=cmd_validate)
+
+    schema = sub.add_parser("schema", help="Write the JSON Schema of each record kind (for editors).",
+                            description="Write one JSON Schema per record kind, generated from the model.")
+    schema.add_argument("--out", type=Path, default=Path("schemas"), help="output folder (default: schemas)")
+    schema.set_defaults(run=cmd_schema)
+
+    export = data_command("export", "Dump the whole catalog as JSON or CSV.")
+    export.add_argument("--format", choices=sorted(EXPORTERS), default="json")
+    export.add_argument("-o", "--output", type=Path, help="write to this file instead of standard output")
+    export.set_defaults(run=cmd_export)
+
+    new = sub.add_parser("new", help="Append a correctly formed record stub to a data file.",
+                         description="Append a correctly formed record stub to a data file.")
+    new.add_argument("kind", choices=sorted(STUB_KINDS))
+    new.add_argument("id", help="the new record's id (handle for documents)")
+    new.add_argument("--name", default="", help="name / title")
+    new.add_argument("--file", type=Path, help="data file to append to (default: <kind folder>/new.yaml)")
+    new.add_argument("--data-dir", type=Path, default=DEFAULT_DATA_DIR)
+    new.set_defaults(run=cmd_new)
+    return main
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    args = parser().parse_args(argv)
+    try:
+        return int(args.run(args))
+    except KeyboardInterrupt:
+        return 130
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,206 @@
+"""The one loader: YAML files → validated records, every problem located.
+
+Files are parsed with PyYAML's C parser into nodes (which keep their positions) and
+turned into plain values here, so that duplicate keys and aliases can be refused and
+every key remembers its line and column.
+"""
+
+from __future__ import annotations
+
+import difflib
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import yaml
+from pydantic import ValidationError
+
+from .model import KINDS, Record
+from .problems import Loc, Problem, Severity, relative_path
+
+try:
+    _Loader: type = yaml.CSafeLoader
+except AttributeError:  # pragma: no cover - PyYAML built without libyaml
+    _Loader = yaml.SafeLoader
+
+MAX_FILE_BYTES = 20 * 1024 * 1024
+DATA_SUFFIXES = (".yaml", ".yml")
+
+
+@dataclass
+class LoadResult:
+    records: list[Record] = field(default_factory=list)
+    problems: list[Problem] = field(default_factory=list)
+    files: list[Path] = field(default_factory=list)
+
+
+class _Refused(Exception):
+    def __init__(self, loc: Loc, message: str):
+        self.loc, self.message = loc, message
+
+
+def _loc(path: str, mark: Any) -> Loc:
+    return Loc(path, mark.line + 1, mark.column + 1)
+
+
+class _Builder:
+    """Turns a composed node tree into plain values, refusing aliases and duplicate keys."""
+
+    def __init__(self, path: str, loader: Any):
+        self.path = path
+        self.loader = loader
+        self.seen: set[int] = set()
+
+    def value(self, node: yaml.Node) -> Any:
+        if id(node) in self.seen:
+            raise _Refused(_loc(self.path, node.start_mark), "anchors and aliases are not supported in data files")
+        self.seen.add(id(node))
+        if isinstance(node, yaml.MappingNode):
+            return self.mapping(node)[0]
+        if isinstance(node, yaml.SequenceNode):
+            return [self.value(item) for item in node.value]
+        if node.tag == "tag:yaml.org,2002:merge" or node.tag.startswith("!"):
+            raise _Refused(_loc(self.path, node.start_mark), f"tag {node.tag} is not supported")
+        try:
+            return self.loader.construct_object(node, deep=True)
+        except (ValueError, yaml.YAMLError):  # e.g. an unquoted impossible date: let the model explain
+            return node.value
+
+    def mapping(self, node: yaml.MappingNode) -> tuple[dict[str, Any], dict[str, Loc]]:
+        values: dict[str, Any] = {}
+        locs: dict[str, Loc] = {}
+        for key_node, value_node in node.value:
+            if key_node.tag == "tag:yaml.org,2002:merge":
+                raise _Refused(_loc(self.path, key_node.start_mark), "merge keys (<<) are not supported")
+            key = self.value(key_node)
+            here = _loc(self.path, key_node.start_mark)
+            if not isinstance(key, str):
+                raise _Refused(here, f"keys must be text, got {key!r}")
+            if key in values:
+                raise _Refused(here, f"duplicate key '{key}' (first at line {locs[key].line})")
+            locs[key] = here
+            values[key] = self.value(value_node)
+        return values, locs
+
+
+def kind_of(path: Path, data_dir: Path) -> str | None:
+    """The record kind of a data file: its top folder or, at the top, its stem."""
+    parts = path.relative_to(data_dir).parts
+    name = parts[0] if len(parts) > 1 else Path(parts[0]).stem
+    return name if name in KINDS else None
+
+
+def data_files(data_dir: Path) -> list[Path]:
+    return sorted(p for p in data_dir.rglob("*") if p.suffix in DATA_SUFFIXES and p.is_file())
+
+
+def load_data(data_dir: Path, base: Path | None = None) -> LoadResult:
+    """Load and validate every record under *data_dir*; never raises on bad data."""
+    result = LoadResult()
+    shown = relative_path(data_dir, base)
+    if not data_dir.exists():
+        result.problems.append(Problem(Loc(shown), "-", "data directory does not exist"))
+        return result
+    if not data_dir.is_dir():
+        result.problems.append(Problem(Loc(shown), "-", "data directory is a file, expected a folder"))
+        return result
+    for path in data_files(data_dir):
+        result.files.append(path)
+        name = relative_path(path, base)
+        kind = kind_of(path, data_dir)
+        if kind is None:
+            known = ", ".join(sorted(KINDS))
+            result.problems.append(Problem(Loc(name), "-", f"not a known kind of data (folders: {known})"))
+            continue
+        load_file(path, name, KINDS[kind], result)
+    return result
+
+
+def load_file(path: Path, name: str, cls: type[Record], result: LoadResult) -> None:
+    """Parse one file and append its records and problems to *result*."""
+    try:
+        document = _parse(path, name)
+    except _Refused as refused:
+        result.problems.append(Problem(refused.loc, "-", refused.message))
+        return
+    if document is None:
+        result.problems.append(Problem(Loc(name), "-", "file is empty; expected a list of records", Severity.WARNING))
+        return
+    node, builder = document
+    if not isinstance(node, yaml.SequenceNode):
+        result.problems.append(Problem(_loc(name, node.start_mark), "-", f"expected a list of {cls.kind} records (each starting with '- ')"))
+        return
+    for item in node.value:
+        record_loc = _loc(name, item.start_mark)
+        if not isinstance(item, yaml.MappingNode):
+            result.problems.append(Problem(record_loc, "-", f"expected a {cls.kind} record (a mapping of fields)"))
+            continue
+        try:
+            values, locs = builder.mapping(item)
+        except _Refused as refused:
+            result.problems.append(Problem(refused.loc, _guess_id(item, cls), refused.message))
+            continue
+        record = validate_record(cls, values, record_loc, locs, result.problems)
+        if record is not None:
+            result.records.append(record)
+
+
+def _parse(path: Path, name: str) -> tuple[yaml.Node, _Builder] | None:
+    if path.stat().st_size > MAX_FILE_BYTES:
+        raise _Refused(Loc(name), f"file is larger than {MAX_FILE_BYTES // 2**20} MB")
+    raw = path.read_bytes()
+    try:
+        text = raw.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        line = raw.count(b"\n", 0, exc.start) + 1
+        col = exc.start - (raw.rfind(b"\n", 0, exc.start) + 1) + 1
+        raise _Refused(Loc(name, line, col), f"file is not UTF-8 text (byte 0x{raw[exc.start]:02x})") from None
+    loader = _Loader(text)
+    try:
+        node = loader.get_single_node()
+    except yaml.MarkedYAMLError as exc:
+        mark = exc.problem_mark or exc.context_mark
+        loc = _loc(name, mark) if mark else Loc(name)
+        raise _Refused(loc, f"YAML syntax error: {exc.problem or exc.context}") from None
+    except yaml.YAMLError as exc:
+        raise _Refused(Loc(name), f"YAML error: {exc}") from None
+    finally:
+        loader.dispose()
+    return None if node is None else (node, _Builder(name, loader))
+
+
+def _guess_id(item: yaml.MappingNode, cls: type[Record]) -> str:
+    for key, value in item.value:
+        if isinstance(key, yaml.ScalarNode) and key.value == cls.id_field and isinstance(value, yaml.ScalarNode):
+            return str(value.value) or "-"
+    return "-"
+
+
+def validate_record(
+    cls: type[Record], values: dict[str, Any], loc: Loc, locs: dict[str, Loc], problems: list[Problem]
+) -> Record | None:
+    """Build one record; on failure append one located problem per bad field."""
+    record_id = values.get(cls.id_field)
+    shown_id = str(record_id) if isinstance(record_id, str | int | float) and str(record_id) else "-"
+    try:
+        return cls.model_validate(values).located(loc, locs)
+    except ValidationError as exc:
+        for error in exc.errors(include_url=False):
+            field_name = str(error["loc"][0]) if error["loc"] else ""
+            where = locs.get(field_name, loc)
+            problems.append(Problem(where, shown_id, _explain(cls, error)))
+        return None
+
+
+def _explain(cls: type[Record], error: Any) -> str:
+    path = ".".join(str(part) for part in error["loc"])
+    field_name = str(error["loc"][0]) if error["loc"] else ""
+    if error["type"] == "extra_forbidden":
+        known = [f.alias or name for name, f in cls.model_fields.items()]
+        hint = difflib.get_close_matches(field_name, known, n=1)
+        suggestion = f" (did you mean '{hint[0]}'?)" if hint else f" (known fields: {', '.join(known)})"
+        return f"unknown field '{path}'{suggestion}"
+    if error["type"] == "missing":
+        return f"missing required field '{path}'"
+    message = str(error["msg"]).removeprefix("Value error, ")
+    return f"{path}: {message}"

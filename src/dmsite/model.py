@@ -1,0 +1,261 @@
+"""Typed records, validated field by field (pydantic).
+
+Each record kind lives in its own folder (or file) under the data directory; see
+``KINDS``.  Unknown keys are errors, so a typo never vanishes silently.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from typing import Annotated, Any, ClassVar, Literal
+
+from pydantic import (
+    AfterValidator,
+    BaseModel,
+    BeforeValidator,
+    ConfigDict,
+    Field,
+    PrivateAttr,
+)
+
+from .problems import Loc
+
+ID_PATTERN = r"^[A-Za-z0-9][A-Za-z0-9._/+:()-]*$"
+RecordId = Annotated[str, Field(min_length=1, max_length=200, pattern=ID_PATTERN)]
+Text = Annotated[str, Field(max_length=100_000)]
+ShortText = Annotated[str, Field(min_length=1, max_length=1_000)]
+
+_ISO_DAY = re.compile(r"^\d{4}-\d{2}-\d{2}$")
+
+
+def _to_day(value: Any) -> Any:
+    """Accept a YAML date or a quoted ISO date; refuse timestamps and numbers."""
+    if isinstance(value, dt.datetime):
+        raise ValueError("expected a date like 2021-05-10, not a date and time")
+    if isinstance(value, dt.date):
+        return value
+    if isinstance(value, str) and _ISO_DAY.match(value.strip()):
+        try:
+            return dt.date.fromisoformat(value.strip())
+        except ValueError as exc:
+            raise ValueError(f"'{value}' is not a real date ({exc})") from None
+    raise ValueError(f"expected a date like 2021-05-10, got {value!r}")
+
+
+Day = Annotated[dt.date, BeforeValidator(_to_day)]
+
+_SAFE_URL = re.compile(r"^(https?://[^\s<>\"']+|[^\s:<>\"']+(?:[/#?][^\s<>\"']*)?)$")
+
+
+def _check_url(value: str) -> str:
+    if not _SAFE_URL.match(value):
+        raise ValueError(f"'{value[:80]}' is not an http(s) or relative link")
+    return value
+
+
+Url = Annotated[str, Field(max_length=2_000), AfterValidator(_check_url)]
+
+
+class Record(BaseModel):
+    """Base of every record: forbids unknown keys and remembers where it was read."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True, str_strip_whitespace=True)
+
+    kind: ClassVar[str]  # the noun used in messages
+    role: ClassVar[str]  # the short name used by Sphinx roles and HTML anchors
+    table: ClassVar[str]  # the Catalog attribute holding this kind
+    id_field: ClassVar[str] = "id"
+    _loc: Loc = PrivateAttr(default=Loc("<memory>"))
+    _field_locs: dict[str, Loc] = PrivateAttr(default_factory=dict)
+
+    @property
+    def key(self) -> str:
+        return str(getattr(self, self.id_field))
+
+    @property
+    def loc(self) -> Loc:
+        return self._loc
+
+    def field_loc(self, name: str) -> Loc:
+        """Where *name* was written, or where the record starts."""
+        return self._field_locs.get(name, self._loc)
+
+    def located(self, loc: Loc, field_locs: dict[str, Loc]) -> Record:
+        self._loc = loc
+        self._field_locs = field_locs
+        return self
+
+
+class Milestone(Record):
+    kind: ClassVar[str] = "milestone"
+    role: ClassVar[str] = "milestone"
+    table: ClassVar[str] = "milestones"
+
+    id: RecordId
+    name: ShortText
+    short_name: ShortText | None = None
+    wbs: RecordId | None = None
+    level: Annotated[int, Field(ge=1, le=4)] | None = None
+    due: Day = Field(description="Baseline due date.")
+    forecast: Day | None = Field(None, description="Current forecast; defaults to due.")
+    completed: Day | None = None
+    predecessors: list[RecordId] = []
+    description: Text | None = Field(None, description="Markdown.")
+    comment: Text | None = None
+    test_spec: ShortText | None = None
+    jira: list[RecordId] = []
+    jira_testplan: RecordId | None = None
+    aka: list[RecordId] = Field([], description="Former ids of this milestone.")
+    key_milestone: bool = Field(False, alias="key", description="Listed among key milestones.")
+    category: ShortText | None = None
+
+    @property
+    def effective_forecast(self) -> dt.date:
+        return self.forecast or self.due
+
+
+class Product(Record):
+    kind: ClassVar[str] = "product"
+    role: ClassVar[str] = "product"
+    table: ClassVar[str] = "products"
+
+    id: RecordId
+    name: ShortText
+    description: Text | None = None
+    parent: RecordId | None = None
+    wbs: RecordId | None = None
+    manager: RecordId | None = Field(None, description="Person id; inherited from the parent when empty.")
+    owner: RecordId | None = Field(None, description="Person id; inherited from the parent when empty.")
+    packages: list[ShortText] = Field([], description="Repositories / packages.")
+    documents: list[RecordId] = []
+    jira_components: list[ShortText] = []
+    grouping: bool = Field(False, description="A grouping row, not a deliverable itself.")
+
+
+class WbsElement(Record):
+    kind: ClassVar[str] = "wbs"
+    role: ClassVar[str] = "wbs"
+    table: ClassVar[str] = "wbs"
+    id_field: ClassVar[str] = "code"
+
+    code: RecordId
+    name: ShortText
+    description: Text | None = None
+    lead: RecordId | None = Field(None, description="Lead institution id.")
+
+
+class DocumentRelation(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+    to: RecordId
+    type: ShortText = "derives"
+
+
+class Document(Record):
+    kind: ClassVar[str] = "document"
+    role: ClassVar[str] = "doc"
+    table: ClassVar[str] = "documents"
+    id_field: ClassVar[str] = "handle"
+
+    handle: RecordId
+    title: ShortText
+    authors: list[ShortText] = []
+    year: Annotated[int, Field(ge=1900, le=2200)] | None = None
+    url: Url | None = None
+    series: ShortText | None = None
+    status: Literal["released", "draft", "planned"] = "released"
+    version: ShortText | None = None
+    relations: list[DocumentRelation] = []
+    description: Text | None = None
+
+
+class Person(Record):
+    kind: ClassVar[str] = "person"
+    role: ClassVar[str] = "person"
+    table: ClassVar[str] = "people"
+
+    id: RecordId
+    name: ShortText
+    institution: RecordId | None = None
+    email: ShortText | None = None
+
+
+class Role(Record):
+    kind: ClassVar[str] = "role"
+    role: ClassVar[str] = "role"
+    table: ClassVar[str] = "roles"
+
+    id: RecordId
+    title: ShortText
+    holders: list[RecordId] = Field([], description="Person ids.")
+    reports_to: RecordId | None = Field(None, description="Role id.")
+    scientist: bool = False
+    wbs: list[RecordId] = []
+    responsibilities: Text | None = None
+    authorities: Text | None = None
+
+
+class Group(Record):
+    kind: ClassVar[str] = "group"
+    role: ClassVar[str] = "group"
+    table: ClassVar[str] = "groups"
+
+    id: RecordId
+    name: ShortText
+    chair: RecordId | None = Field(None, description="Role or person id.")
+    members: list[RecordId] = Field([], description="Role or person ids.")
+    cadence: ShortText | None = None
+    institution: RecordId | None = None
+    description: Text | None = None
+
+
+class Institution(Record):
+    kind: ClassVar[str] = "institution"
+    role: ClassVar[str] = "institution"
+    table: ClassVar[str] = "institutions"
+
+    id: RecordId
+    name: ShortText
+    description: Text | None = None
+    url: Url | None = None
+
+
+class Requirement(Record):
+    kind: ClassVar[str] = "requirement"
+    role: ClassVar[str] = "req"
+    table: ClassVar[str] = "requirements"
+
+    id: RecordId
+    title: ShortText
+    source: RecordId | None = Field(None, description="Document handle.")
+    traces: list[RecordId] = Field([], description="Higher-level requirement ids.")
+    allocated: list[RecordId] = Field([], description="Product ids.")
+    priority: ShortText | None = None
+    description: Text | None = None
+
+
+class Term(Record):
+    kind: ClassVar[str] = "term"
+    role: ClassVar[str] = "term"
+    table: ClassVar[str] = "terms"
+    id_field: ClassVar[str] = "term"
+
+    term: Annotated[str, Field(min_length=1, max_length=200)]
+    definition: Text
+    acronym: bool = Field(True, description="An acronym (listed in acronym tables).")
+
+
+# folder (or file stem) under the data directory → record class
+KINDS: dict[str, type[Record]] = {
+    "milestones": Milestone,
+    "products": Product,
+    "wbs": WbsElement,
+    "documents": Document,
+    "people": Person,
+    "roles": Role,
+    "groups": Group,
+    "institutions": Institution,
+    "requirements": Requirement,
+    "glossary": Term,
+}

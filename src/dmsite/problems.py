@@ -1,0 +1,51 @@
+"""Located problems: every message names file, line, column and record."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from enum import Enum
+from pathlib import Path
+
+
+@dataclass(frozen=True, order=True)
+class Loc:
+    """A position in a data file (1-based line and column)."""
+
+    path: str
+    line: int = 1
+    col: int = 1
+
+    def __str__(self) -> str:
+        return f"{self.path}:{self.line}:{self.col}"
+
+
+class Severity(str, Enum):
+    ERROR = "error"
+    WARNING = "warning"
+
+
+@dataclass(frozen=True)
+class Problem:
+    loc: Loc
+    record: str  # record id, or "-" when the problem is not inside a record
+    message: str
+    severity: Severity = Severity.ERROR
+
+    def __str__(self) -> str:
+        return f"{self.loc}: {self.record}: {self.message}"
+
+
+class DataError(Exception):
+    """Raised when the data cannot be used; carries every problem found."""
+
+    def __init__(self, problems: list[Problem]):
+        self.problems = problems
+        super().__init__("\n".join(str(p) for p in problems))
+
+
+def relative_path(path: Path, base: Path | None = None) -> str:
+    """Show *path* relative to *base* (default: the working directory) when possible."""
+    try:
+        return str(path.resolve().relative_to((base or Path.cwd()).resolve()))
+    except ValueError:
+        return str(path)

@@ -1,0 +1,1 @@
+"""Pure renderers: catalog and analyses in, HTML / DOT / SVG / JSON text out."""

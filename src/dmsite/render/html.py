@@ -1,0 +1,48 @@
+"""HTML building blocks shared by every renderer: escaping, Markdown, record links.
+
+Links to records are written as placeholders (``dmsite-ref:KIND:ID``) because a
+renderer does not know on which page a record's entry lives; the Sphinx layer swaps
+them for real URLs when the page is written.
+"""
+
+from __future__ import annotations
+
+import re
+from html import escape
+from urllib.parse import quote, unquote
+
+from markdown_it import MarkdownIt
+
+REF_SCHEME = "dmsite-ref:"
+REF_PATTERN = re.compile(r'dmsite-ref:([a-z]+):([^"\'<>\s]+)')
+
+_markdown = MarkdownIt("commonmark", {"html": False, "linkify": False}).enable("table")
+
+
+def esc(text: object) -> str:
+    """Escape any value for HTML text and attribute values."""
+    return escape("" if text is None else str(text), quote=True)
+
+
+def markdown(text: str | None) -> str:
+    """Render Markdown from the data; raw HTML in it is shown escaped, unsafe links dropped."""
+    return _markdown.render(text or "")
+
+
+def anchor(kind: str, record_id: str) -> str:
+    """The stable HTML id of a record's entry."""
+    return f"{kind}-" + re.sub(r"[^A-Za-z0-9_.-]", "-", record_id)
+
+
+def ref_url(kind: str, record_id: str) -> str:
+    return f"{REF_SCHEME}{kind}:{quote(record_id, safe='')}"
+
+
+def parse_ref(match: re.Match[str]) -> tuple[str, str]:
+    return match.group(1), unquote(match.group(2))
+
+
+def link(kind: str, record_id: str, text: str | None = None, css: str = "") -> str:
+    """An HTML link to a record's entry; *text* is plain text (escaped here)."""
+    classes = f"dm-ref dm-{kind}" + (f" {css}" if css else "")
+    return f'<a class="{classes}" href="{ref_url(kind, record_id)}">{esc(text or record_id)}</a>'

@@ -1,0 +1,65 @@
+"""The dmsite Sphinx extension: a thin layer over the catalog and the renderers."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+from sphinx.application import Sphinx
+from sphinx.config import Config
+from sphinx.environment import BuildEnvironment
+
+from .. import __version__
+from . import base, domain, records, state
+
+PACKAGE_DIR = Path(__file__).resolve().parent.parent
+
+
+def _config_inited(app: Sphinx, config: Config) -> None:
+    config.html_static_path.append(str(PACKAGE_DIR / "static"))
+    config.templates_path.append(str(PACKAGE_DIR / "templates"))
+
+
+def _builder_inited(app: Sphinx) -> None:
+    state.load(app)
+
+
+def _outdated_by_data(
+    app: Sphinx, env: BuildEnvironment, added: set[str], changed: set[str], removed: set[str]
+) -> list[str]:
+    """When the data changed, every page that shows any of it is read again."""
+    digest = state.current().digest
+    if getattr(env, "dmsite_digest", None) == digest:
+        return []
+    env.dmsite_digest = digest  # type: ignore[attr-defined]
+    return sorted(doc for doc, meta in env.metadata.items() if meta.get("dmsite") and doc in env.found_docs)
+
+
+def _html_page_context(
+    app: Sphinx, pagename: str, templatename: str, context: dict[str, Any], doctree: object
+) -> None:
+    data = state.current()
+    context["dmsite_provenance"] = data.provenance
+    context["dmsite_status_date"] = data.catalog.status_date.isoformat()
+    context["dmsite_version"] = __version__
+    context["dmsite_repo_url"] = app.config.dmsite_repo_url
+
+
+def setup(app: Sphinx) -> dict[str, Any]:
+    app.add_config_value("dmsite_data_dir", "data", "env", str)
+    app.add_config_value("dmsite_status_date", None, "env")
+    app.add_config_value("dmsite_strict", False, "env", bool)
+    app.add_config_value("dmsite_cache_dir", None, "", str)
+    app.add_config_value("dmsite_repo_url", None, "html")
+    app.add_domain(domain.DmDomain)
+    for kind in domain.KIND_TABLES:
+        app.add_role(kind, domain.RecordRole(kind))
+    app.connect("config-inited", _config_inited)
+    app.connect("builder-inited", _builder_inited)
+    app.connect("env-get-outdated", _outdated_by_data)
+    app.connect("doctree-resolved", base.resolve_record_links)
+    app.connect("html-page-context", _html_page_context)
+    app.add_css_file("dmsite.css")
+    app.add_js_file("dmsite.js", defer="defer")
+    records.setup(app)
+    return {"version": __version__, "parallel_read_safe": True, "parallel_write_safe": True, "env_version": 1}

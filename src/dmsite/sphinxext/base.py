@@ -1,0 +1,68 @@
+"""What every dmsite directive shares: the catalog, raw HTML output, record entries."""
+
+from __future__ import annotations
+
+from typing import cast
+
+from docutils import nodes
+from sphinx.application import Sphinx
+from sphinx.util import logging
+from sphinx.util.docutils import SphinxDirective
+
+from ..catalog import Catalog
+from ..render.html import REF_PATTERN, anchor, parse_ref
+from .domain import DmDomain
+from .state import BuildData, current
+
+logger = logging.getLogger(__name__)
+
+
+class DataDirective(SphinxDirective):
+    """A directive that shows catalog data; marks its page as depending on the data."""
+
+    @property
+    def data(self) -> BuildData:
+        self.env.metadata[self.env.docname]["dmsite"] = True
+        return current()
+
+    @property
+    def catalog(self) -> Catalog:
+        return self.data.catalog
+
+    @property
+    def domain(self) -> DmDomain:
+        return cast(DmDomain, self.env.get_domain("dm"))
+
+    def note_entries(self, kind: str, record_ids: list[str]) -> None:
+        """Declare that this page holds the entries (anchors) of these records."""
+        for record_id in record_ids:
+            self.domain.note_entry(kind, record_id, anchor(kind, record_id))
+
+    def html(self, markup: str) -> list[nodes.Node]:
+        """Wrap rendered HTML; record links in it are resolved when the page is written."""
+        return [nodes.raw("", markup, format="html")]
+
+    def warn(self, message: str) -> None:
+        logger.warning(message, location=self.get_location(), type="dmsite", subtype="directive")
+
+
+def resolve_record_links(app: Sphinx, doctree: nodes.document, docname: str) -> None:
+    """Swap ``dmsite-ref:`` placeholders in raw HTML for URLs of the records' entries."""
+    domain = cast(DmDomain, app.env.get_domain("dm"))
+    builder = app.builder
+
+    def url(match: object) -> str:
+        kind, record_id = parse_ref(match)  # type: ignore[arg-type]
+        entry = domain.entry(kind, record_id)
+        if entry is None:
+            return "#" + anchor(kind, record_id)
+        target_doc, target_anchor = entry
+        if target_doc == docname:
+            return "#" + target_anchor
+        return builder.get_relative_uri(docname, target_doc) + "#" + target_anchor
+
+    for raw in doctree.findall(nodes.raw):
+        text = raw.astext()
+        if "dmsite-ref:" in text:
+            new = nodes.raw("", REF_PATTERN.sub(url, text), format=raw["format"])
+            raw.replace_self(new)

@@ -1,0 +1,100 @@
+"""The ``dm`` domain: where each record's entry lives, and roles that link to it."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from typing import Any
+
+from docutils import nodes
+from docutils.nodes import Element, Node, system_message
+from sphinx.addnodes import pending_xref
+from sphinx.builders import Builder
+from sphinx.domains import Domain, ObjType
+from sphinx.environment import BuildEnvironment
+from sphinx.roles import XRefRole
+from sphinx.util import logging
+from sphinx.util.nodes import make_refnode
+
+from ..catalog import ROLE_TABLES, Status
+from .state import current
+
+logger = logging.getLogger(__name__)
+
+KIND_TABLES = ROLE_TABLES  # role / object type → catalog table
+
+
+class RecordRole(XRefRole):
+    """``{milestone}`DM-AP-9``` and friends: a link to the record's entry; warns on unknown ids."""
+
+    def __init__(self, kind: str):
+        super().__init__(innernodeclass=nodes.literal if kind != "term" else nodes.inline)
+        self.kind = kind
+
+    def run(self) -> tuple[list[Node], list[system_message]]:
+        self.refdomain, self.reftype = "dm", self.kind
+        self.classes = ["xref", "dm", f"dm-{self.kind}"]
+        catalog = current().catalog
+        target = self.target if self.kind != "wbs" else (catalog.wbs_key(self.target) or self.target)
+        if not catalog.has(self.kind, target):
+            logger.warning("unknown %s '%s'", self.kind, self.target, location=self.get_location(),
+                           type="dmsite", subtype="ref")
+        elif self.kind == "milestone" and catalog.status(catalog.milestones[target]) == Status.COMPLETED:
+            self.classes.append("dm-completed")
+        self.target = target
+        self.env.metadata[self.env.docname]["dmsite"] = True  # a page that reads the catalog
+        return self.create_xref_node()
+
+
+class DmDomain(Domain):
+    name = "dm"
+    label = "dmsite records"
+    object_types = {kind: ObjType(kind, kind) for kind in KIND_TABLES}
+    roles = {kind: RecordRole(kind) for kind in KIND_TABLES}
+    initial_data: dict[str, Any] = {"objects": {}}  # (kind, id) -> (docname, anchor)
+    data_version = 1
+
+    @property
+    def objects(self) -> dict[tuple[str, str], tuple[str, str]]:
+        return self.data.setdefault("objects", {})
+
+    def note_entry(self, kind: str, record_id: str, anchor: str) -> None:
+        """Record that the current page holds the entry of a record (first one wins)."""
+        self.objects.setdefault((kind, record_id), (self.env.docname, anchor))
+
+    def entry(self, kind: str, record_id: str) -> tuple[str, str] | None:
+        return self.objects.get((kind, record_id))
+
+    def clear_doc(self, docname: str) -> None:
+        for key, (doc, _) in list(self.objects.items()):
+            if doc == docname:
+                del self.objects[key]
+
+    def merge_domaindata(self, docnames: Iterable[str], otherdata: dict[str, Any]) -> None:
+        wanted = set(docnames)
+        for key, (doc, anchor) in otherdata["objects"].items():
+            if doc in wanted:
+                self.objects.setdefault(key, (doc, anchor))
+
+    def resolve_xref(
+        self, env: BuildEnvironment, fromdocname: str, builder: Builder, typ: str, target: str,
+        node: pending_xref, contnode: Element,
+    ) -> Element | None:
+        found = self.entry(typ, target)
+        if found is None:
+            return None
+        return make_refnode(builder, fromdocname, found[0], found[1], contnode, target)
+
+    def resolve_any_xref(
+        self, env: BuildEnvironment, fromdocname: str, builder: Builder, target: str,
+        node: pending_xref, contnode: Element,
+    ) -> list[tuple[str, Element]]:
+        results = []
+        for kind in KIND_TABLES:
+            ref = self.resolve_xref(env, fromdocname, builder, kind, target, node, contnode)
+            if ref is not None:
+                results.append((f"dm:{kind}", ref))
+        return results
+
+    def get_objects(self) -> Iterable[tuple[str, str, str, str, str, int]]:
+        for (kind, record_id), (doc, anchor) in sorted(self.objects.items()):
+            yield record_id, record_id, kind, doc, anchor, 1

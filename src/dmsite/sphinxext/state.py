@@ -1,0 +1,71 @@
+"""The catalog of the current build, loaded once and shared by every page.
+
+It lives in this module (not in the pickled environment): forked parallel readers
+inherit it, and a data change is detected by the digest of the data files.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from dataclasses import dataclass
+from pathlib import Path
+
+from sphinx.application import Sphinx
+from sphinx.errors import SphinxError
+from sphinx.util import logging
+
+from ..catalog import Catalog, build_catalog
+from ..load import data_files
+from ..provenance import Provenance, data_provenance, status_date
+
+logger = logging.getLogger(__name__)
+
+
+class DataProblems(SphinxError):
+    category = "dmsite data error"
+
+
+@dataclass(frozen=True)
+class BuildData:
+    catalog: Catalog
+    provenance: Provenance
+    digest: str
+    data_dir: Path
+    cache_dir: Path
+
+
+_current: BuildData | None = None
+
+
+def data_digest(data_dir: Path) -> str:
+    digest = hashlib.sha256()
+    for path in data_files(data_dir) if data_dir.is_dir() else []:
+        digest.update(str(path.relative_to(data_dir)).encode() + b"\0")
+        digest.update(path.read_bytes())
+    return digest.hexdigest()
+
+
+def load(app: Sphinx) -> BuildData:
+    """Load and check the data for this build; stop the build on any data error."""
+    global _current
+    data_dir = (Path(app.srcdir) / app.config.dmsite_data_dir).resolve()
+    base = Path(app.confdir)
+    provenance = data_provenance(data_dir)
+    day = status_date(app.config.dmsite_status_date, provenance)
+    catalog = build_catalog(data_dir, day, base=base)
+    for problem in catalog.errors:
+        logger.error("%s", problem, type="dmsite", subtype="data")
+    if app.config.dmsite_strict:
+        for problem in catalog.warnings:
+            logger.warning("%s", problem, type="dmsite", subtype="data")
+    if catalog.errors:
+        raise DataProblems(f"{len(catalog.errors)} problem(s) in {data_dir}; nothing was written")
+    cache = Path(app.config.dmsite_cache_dir or Path(app.confdir) / ".cache" / "dmsite")
+    _current = BuildData(catalog, provenance, data_digest(data_dir), data_dir, cache)
+    return _current
+
+
+def current() -> BuildData:
+    if _current is None:
+        raise RuntimeError("dmsite data is not loaded: is 'dmsite' in conf.py extensions?")
+    return _current
