@@ -3,9 +3,8 @@
 from __future__ import annotations
 
 import pytest
-from sphinx.errors import SphinxError
-
 from conftest import Site
+from sphinx.errors import SphinxError
 
 MILESTONES = """
 - id: DM-AP-10

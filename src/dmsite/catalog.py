@@ -5,9 +5,9 @@ from __future__ import annotations
 import datetime as dt
 import difflib
 from collections import defaultdict
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator, Mapping
 from dataclasses import dataclass, field
-from enum import Enum
+from enum import StrEnum
 from pathlib import Path
 from typing import TypeVar
 
@@ -32,7 +32,7 @@ R = TypeVar("R", bound=Record)
 ROLE_TABLES = {cls.role: cls.table for cls in KINDS.values()}
 
 
-class Status(str, Enum):
+class Status(StrEnum):
     COMPLETED = "completed"
     OVERDUE = "overdue"
     OPEN = "open"
@@ -170,9 +170,9 @@ def _unknown(record: Record, field_name: str, target: str, kind: str, known: Ite
     return Problem(record.field_loc(field_name), record.key, f"{field_name} '{target}' is not a known {kind}{suggestion}")
 
 
-def _refs(catalog: Catalog) -> Iterator[tuple[Record, str, str, str, dict[str, Record] | None]]:
+def _refs(catalog: Catalog) -> Iterator[tuple[Record, str, str, str, Mapping[str, Record] | None]]:
     """Every (record, field, target id, target kind, table) reference in the catalog."""
-    people_or_roles = {**catalog.people, **catalog.roles}
+    people_or_roles: dict[str, Record] = {**catalog.people, **catalog.roles}
     for m in catalog.milestones.values():
         yield from ((m, "predecessors", p, "milestone", catalog.milestones) for p in m.predecessors)
         if m.wbs:
@@ -254,7 +254,7 @@ def _cycles(
                 stack.pop()
             elif state.get(nxt) == 1:
                 path = [n for n, _ in stack]
-                cycle = path[path.index(nxt):] + [nxt]
+                cycle = [*path[path.index(nxt):], nxt]
                 record = table[node]
                 problems.append(Problem(
                     record.field_loc(field_name), record.key, f"{noun} cycle: {' -> '.join(cycle)}",

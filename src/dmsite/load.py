@@ -128,7 +128,8 @@ def load_file(path: Path, name: str, cls: type[Record], result: LoadResult) -> N
         return
     node, builder = document
     if not isinstance(node, yaml.SequenceNode):
-        result.problems.append(Problem(_loc(name, node.start_mark), "-", f"expected a list of {cls.kind} records (each starting with '- ')"))
+        message = f"expected a list of {cls.kind} records (each starting with '- ')"
+        result.problems.append(Problem(_loc(name, node.start_mark), "-", message))
         return
     for item in node.value:
         record_loc = _loc(name, item.start_mark)

@@ -26,7 +26,7 @@ def esc(text: object) -> str:
 
 def markdown(text: str | None) -> str:
     """Render Markdown from the data; raw HTML in it is shown escaped, unsafe links dropped."""
-    return _markdown.render(text or "")
+    return str(_markdown.render(text or ""))
 
 
 def anchor(kind: str, record_id: str) -> str:

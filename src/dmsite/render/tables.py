@@ -33,6 +33,7 @@ def table(
         body.append("<tr>" + "".join(cells) + "</tr>")
     cap = f"<caption>{esc(caption)}</caption>" if caption else ""
     return (
-        f'<table class="dm-table dm-interactive {esc(css)}" data-facets="{",".join(map(str, facets))}">{cap}<thead><tr>{head}</tr></thead>'
+        f'<table class="dm-table dm-interactive {esc(css)}" data-facets="{",".join(map(str, facets))}">'
+        f"{cap}<thead><tr>{head}</tr></thead>"
         f"<tbody>\n" + "\n".join(body) + "\n</tbody></table>"
     )

@@ -50,12 +50,13 @@ class DmDomain(Domain):
     label = "dmsite records"
     object_types = {kind: ObjType(kind, kind) for kind in KIND_TABLES}
     roles = {kind: RecordRole(kind) for kind in KIND_TABLES}
-    initial_data: dict[str, Any] = {"objects": {}}  # (kind, id) -> (docname, anchor)
+    initial_data = {"objects": {}}  # (kind, id) -> (docname, anchor)
     data_version = 1
 
     @property
     def objects(self) -> dict[tuple[str, str], tuple[str, str]]:
-        return self.data.setdefault("objects", {})
+        objects: dict[tuple[str, str], tuple[str, str]] = self.data.setdefault("objects", {})
+        return objects
 
     def note_entry(self, kind: str, record_id: str, anchor: str) -> None:
         """Record that the current page holds the entry of a record (first one wins)."""
