@@ -25,6 +25,7 @@ except AttributeError:  # pragma: no cover - PyYAML built without libyaml
 
 MAX_FILE_BYTES = 20 * 1024 * 1024
 DATA_SUFFIXES = (".yaml", ".yml")
+_STR_TAG = "tag:yaml.org,2002:str"
 
 
 @dataclass
@@ -61,6 +62,8 @@ class _Builder:
             return [self.value(item) for item in node.value]
         if node.tag == "tag:yaml.org,2002:merge" or node.tag.startswith("!"):
             raise _Refused(_loc(self.path, node.start_mark), f"tag {node.tag} is not supported")
+        if node.tag == _STR_TAG:
+            return node.value
         try:
             return self.loader.construct_object(node, deep=True)
         except (ValueError, yaml.YAMLError):  # e.g. an unquoted impossible date: let the model explain
