@@ -15,7 +15,7 @@ from typing import Any
 import yaml
 from pydantic import ValidationError
 
-from .model import KINDS, Record
+from .model import KINDS, Document, Record
 from .problems import Loc, Problem, Severity, relative_path
 
 try:
@@ -24,7 +24,7 @@ except AttributeError:  # pragma: no cover - PyYAML built without libyaml
     _Loader = yaml.SafeLoader
 
 MAX_FILE_BYTES = 20 * 1024 * 1024
-DATA_SUFFIXES = (".yaml", ".yml")
+DATA_SUFFIXES = (".yaml", ".yml", ".bib")  # .bib: BibTeX files of documents (see bibliography.py)
 _STR_TAG = "tag:yaml.org,2002:str"
 
 
@@ -115,8 +115,35 @@ def load_data(data_dir: Path, base: Path | None = None) -> LoadResult:
             known = ", ".join(sorted(KINDS))
             result.problems.append(Problem(Loc(name), "-", f"not a known kind of data (folders: {known})"))
             continue
-        load_file(path, name, KINDS[kind], result)
+        if path.suffix == ".bib":
+            load_bib_file(path, name, KINDS[kind], result)
+        else:
+            load_file(path, name, KINDS[kind], result)
+    _drop_shadowed_bib_entries(result)
     return result
+
+
+def load_bib_file(path: Path, name: str, cls: type[Record], result: LoadResult) -> None:
+    """A BibTeX file under documents/: its entries become Document records."""
+    from .bibliography import read_bib_file  # pybtex is needed only when there are .bib files
+
+    if cls is not Document:
+        result.problems.append(Problem(Loc(name), "-", f".bib files belong under documents/, not with {cls.kind} data"))
+        return
+    entries, problems = read_bib_file(path, name)
+    result.problems.extend(problems)
+    for values, loc, locs in entries:
+        record = validate_record(Document, values, loc, locs, result.problems)
+        if record is not None:
+            result.records.append(record)
+
+
+def _drop_shadowed_bib_entries(result: LoadResult) -> None:
+    """A document written in YAML wins over the entry of the same handle in a shared .bib file."""
+    in_yaml = {r.key for r in result.records if isinstance(r, Document) and not r.loc.path.endswith(".bib")}
+    result.records = [
+        r for r in result.records if not (isinstance(r, Document) and r.loc.path.endswith(".bib") and r.key in in_yaml)
+    ]
 
 
 def load_file(path: Path, name: str, cls: type[Record], result: LoadResult) -> None:
