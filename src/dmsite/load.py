@@ -10,13 +10,13 @@ from __future__ import annotations
 import difflib
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import Any, get_args
 
 import yaml
-from pydantic import ValidationError
+from pydantic import BaseModel, ValidationError
 
-from .model import KINDS, Document, Record
-from .problems import Loc, Problem, Severity, relative_path
+from .model import ID_PATTERN, KINDS, ONE_LINE_PATTERN, Document, Record
+from .problems import Loc, Problem, Severity, clip, relative_path
 
 try:
     _Loader: type = yaml.CSafeLoader
@@ -26,6 +26,10 @@ except AttributeError:  # pragma: no cover - PyYAML built without libyaml
 MAX_FILE_BYTES = 20 * 1024 * 1024
 DATA_SUFFIXES = (".yaml", ".yml", ".bib")  # .bib: BibTeX files of documents (see bibliography.py)
 _STR_TAG = "tag:yaml.org,2002:str"
+_YAML_TAG = "tag:yaml.org,2002:"
+# tags a plain data file can hold ("value" is what a lone '=' resolves to)
+_PLAIN_TAGS = {_YAML_TAG + t for t in ("str", "int", "float", "bool", "null", "timestamp", "value", "map", "seq")}
+MAX_DEPTH = 20  # records are a few levels deep; the C composer recurses without limit
 
 
 @dataclass
@@ -56,12 +60,13 @@ class _Builder:
         if id(node) in self.seen:
             raise _Refused(_loc(self.path, node.start_mark), "anchors and aliases are not supported in data files")
         self.seen.add(id(node))
+        if node.tag not in _PLAIN_TAGS:
+            tag = node.tag.replace(_YAML_TAG, "!!")
+            raise _Refused(_loc(self.path, node.start_mark), f"tag {clip(tag)} is not supported; write plain values")
         if isinstance(node, yaml.MappingNode):
             return self.mapping(node)[0]
         if isinstance(node, yaml.SequenceNode):
             return [self.value(item) for item in node.value]
-        if node.tag == "tag:yaml.org,2002:merge" or node.tag.startswith("!"):
-            raise _Refused(_loc(self.path, node.start_mark), f"tag {node.tag} is not supported")
         if node.tag == _STR_TAG:
             return node.value
         try:
@@ -78,9 +83,9 @@ class _Builder:
             key = self.value(key_node)
             here = _loc(self.path, key_node.start_mark)
             if not isinstance(key, str):
-                raise _Refused(here, f"keys must be text, got {key!r}")
+                raise _Refused(here, f"keys must be text, got {clip(repr(key))}")
             if key in values:
-                raise _Refused(here, f"duplicate key '{key}' (first at line {locs[key].line})")
+                raise _Refused(here, f"duplicate key '{clip(key)}' (first at line {locs[key].line})")
             locs[key] = here
             values[key] = self.value(value_node)
         return values, locs
@@ -112,8 +117,7 @@ def load_data(data_dir: Path, base: Path | None = None) -> LoadResult:
         name = relative_path(path, base)
         kind = kind_of(path, data_dir)
         if kind is None:
-            known = ", ".join(sorted(KINDS))
-            result.problems.append(Problem(Loc(name), "-", f"not a known kind of data (folders: {known})"))
+            result.problems.append(Problem(Loc(name), "-", _unknown_kind(path, data_dir)))
             continue
         if path.suffix == ".bib":
             load_bib_file(path, name, KINDS[kind], result)
@@ -146,6 +150,14 @@ def _drop_shadowed_bib_entries(result: LoadResult) -> None:
     ]
 
 
+def _unknown_kind(path: Path, data_dir: Path) -> str:
+    parts = path.relative_to(data_dir).parts
+    name = parts[0] if len(parts) > 1 else Path(parts[0]).stem
+    hint = difflib.get_close_matches(name, KINDS, n=1)
+    known = f"did you mean '{hint[0]}'?" if hint else "folders: " + ", ".join(sorted(KINDS))
+    return f"'{clip(name)}' is not a known kind of data ({known})"
+
+
 def load_file(path: Path, name: str, cls: type[Record], result: LoadResult) -> None:
     """Parse one file and append its records and problems to *result*."""
     try:
@@ -171,15 +183,18 @@ def load_file(path: Path, name: str, cls: type[Record], result: LoadResult) -> N
         except _Refused as refused:
             result.problems.append(Problem(refused.loc, _guess_id(item, cls), refused.message))
             continue
-        record = validate_record(cls, values, record_loc, locs, result.problems)
+        record = validate_record(cls, values, record_loc, locs, result.problems, item)
         if record is not None:
             result.records.append(record)
 
 
 def _parse(path: Path, name: str) -> tuple[yaml.Node, _Builder] | None:
-    if path.stat().st_size > MAX_FILE_BYTES:
-        raise _Refused(Loc(name), f"file is larger than {MAX_FILE_BYTES // 2**20} MB")
-    raw = path.read_bytes()
+    try:
+        if path.stat().st_size > MAX_FILE_BYTES:
+            raise _Refused(Loc(name), f"file is larger than {MAX_FILE_BYTES // 2**20} MB")
+        raw = path.read_bytes()
+    except OSError as exc:
+        raise _Refused(Loc(name), f"cannot read the file ({exc.strerror})") from None
     try:
         text = raw.decode("utf-8")
     except UnicodeDecodeError as exc:
@@ -188,6 +203,7 @@ def _parse(path: Path, name: str) -> tuple[yaml.Node, _Builder] | None:
         raise _Refused(Loc(name, line, col), f"file is not UTF-8 text (byte 0x{raw[exc.start]:02x})") from None
     loader = _Loader(text)
     try:
+        _check_structure(text, name)
         node = loader.get_single_node()
     except yaml.MarkedYAMLError as exc:
         mark = exc.problem_mark or exc.context_mark
@@ -200,38 +216,103 @@ def _parse(path: Path, name: str) -> tuple[yaml.Node, _Builder] | None:
     return None if node is None else (node, _Builder(name, loader))
 
 
+def _check_structure(text: str, name: str) -> None:
+    """Refuse aliases (where they are used) and absurd nesting, before composing nodes."""
+    loader = _Loader(text)
+    depth = 0
+    aliases: list[yaml.AliasEvent] = []
+    try:
+        while (event := loader.get_event()) is not None:
+            if isinstance(event, yaml.CollectionStartEvent):
+                depth += 1
+                if depth > MAX_DEPTH:
+                    raise _Refused(_loc(name, event.start_mark), f"nested more than {MAX_DEPTH} levels deep")
+            elif isinstance(event, yaml.CollectionEndEvent):
+                depth -= 1
+            elif isinstance(event, yaml.AliasEvent):
+                aliases.append(event)
+    finally:
+        loader.dispose()
+    if aliases:
+        more = f" ({len(aliases)} aliases in this file)" if len(aliases) > 1 else ""
+        message = f"alias *{clip(aliases[0].anchor)} is not supported in data files; write the value out{more}"
+        raise _Refused(_loc(name, aliases[0].start_mark), message)
+
+
 def _guess_id(item: yaml.MappingNode, cls: type[Record]) -> str:
     for key, value in item.value:
         if isinstance(key, yaml.ScalarNode) and key.value == cls.id_field and isinstance(value, yaml.ScalarNode):
-            return str(value.value) or "-"
+            return clip(value.value) or "-"
     return "-"
 
 
+def _node_loc(path: str, node: yaml.Node, error_loc: tuple[int | str, ...]) -> Loc | None:
+    """Where the part of a record named by a validation error's path was written."""
+    mark = None
+    for part in error_loc:
+        if isinstance(node, yaml.MappingNode) and isinstance(part, str):
+            found = [(k, v) for k, v in node.value if isinstance(k, yaml.ScalarNode) and k.value == part]
+            if not found:
+                break
+            mark, node = found[0][0].start_mark, found[0][1]
+        elif isinstance(node, yaml.SequenceNode) and isinstance(part, int) and 0 <= part < len(node.value):
+            node = node.value[part]
+            mark = node.start_mark
+        else:
+            break
+    return _loc(path, mark) if mark else None
+
+
 def validate_record(
-    cls: type[Record], values: dict[str, Any], loc: Loc, locs: dict[str, Loc], problems: list[Problem]
+    cls: type[Record], values: dict[str, Any], loc: Loc, locs: dict[str, Loc], problems: list[Problem],
+    node: yaml.Node | None = None,
 ) -> Record | None:
-    """Build one record; on failure append one located problem per bad field."""
+    """Build one record; on failure append one located problem per bad field (at *node*'s part, if given)."""
     record_id = values.get(cls.id_field)
-    shown_id = str(record_id) if isinstance(record_id, str | int | float) and str(record_id) else "-"
+    shown_id = clip(record_id) if isinstance(record_id, str | int | float) and str(record_id) else "-"
     try:
         return cls.model_validate(values).located(loc, locs)
     except ValidationError as exc:
         for error in exc.errors(include_url=False):
             field_name = str(error["loc"][0]) if error["loc"] else ""
-            where = locs.get(field_name, loc)
+            where = (node and _node_loc(loc.path, node, error["loc"])) or locs.get(field_name, loc)
             problems.append(Problem(where, shown_id, _explain(cls, error)))
         return None
 
 
+def _fields_at(cls: type[BaseModel], error_loc: tuple[int | str, ...]) -> list[str]:
+    """The field names of the (nested) model at *error_loc*, e.g. a document's relations items."""
+    model: type[BaseModel] | None = cls
+    for part in error_loc:
+        if isinstance(part, str) and model is not None:
+            field_info = model.model_fields.get(part)
+            model = _inner_model(field_info.annotation) if field_info else None
+    return [f.alias or name for name, f in model.model_fields.items()] if model else []
+
+
+def _inner_model(annotation: Any) -> type[BaseModel] | None:
+    if isinstance(annotation, type) and issubclass(annotation, BaseModel):
+        return annotation
+    for arg in get_args(annotation):
+        found = _inner_model(arg)
+        if found:
+            return found
+    return None
+
+
 def _explain(cls: type[Record], error: Any) -> str:
-    path = ".".join(str(part) for part in error["loc"])
-    field_name = str(error["loc"][0]) if error["loc"] else ""
+    path = ".".join(clip(part, 60) for part in error["loc"])
     if error["type"] == "extra_forbidden":
-        known = [f.alias or name for name, f in cls.model_fields.items()]
-        hint = difflib.get_close_matches(field_name, known, n=1)
+        known = _fields_at(cls, error["loc"][:-1])
+        hint = difflib.get_close_matches(str(error["loc"][-1]), known, n=1)
         suggestion = f" (did you mean '{hint[0]}'?)" if hint else f" (known fields: {', '.join(known)})"
         return f"unknown field '{path}'{suggestion}"
     if error["type"] == "missing":
         return f"missing required field '{path}'"
+    if error["type"] == "string_pattern_mismatch" and error["ctx"].get("pattern") == ID_PATTERN:
+        return (f"{path}: '{clip(error['input'])}' is not a valid id (use letters, digits and . _ / + : ( ) -, "
+                "starting with a letter or digit, no spaces)")
+    if error["type"] == "string_pattern_mismatch" and error["ctx"].get("pattern") == ONE_LINE_PATTERN:
+        return f"{path}: '{clip(error['input'])}' must be one line, without control characters"
     message = str(error["msg"]).removeprefix("Value error, ")
     return f"{path}: {message}"

@@ -19,9 +19,10 @@ from pydantic import (
     PrivateAttr,
 )
 
-from .problems import Loc
+from .problems import Loc, clip
 
 ID_PATTERN = r"^[A-Za-z0-9][A-Za-z0-9._/+:()-]*$"
+ONE_LINE_PATTERN = r"^[^\x00-\x1f\x7f]+$"  # no line breaks or control characters
 RecordId = Annotated[str, Field(min_length=1, max_length=200, pattern=ID_PATTERN)]
 Text = Annotated[str, Field(max_length=100_000)]
 ShortText = Annotated[str, Field(min_length=1, max_length=1_000)]
@@ -40,7 +41,7 @@ def _to_day(value: Any) -> Any:
             return dt.date.fromisoformat(value.strip())
         except ValueError as exc:
             raise ValueError(f"'{value}' is not a real date ({exc})") from None
-    raise ValueError(f"expected a date like 2021-05-10, got {value!r}")
+    raise ValueError(f"expected a date like 2021-05-10, got {clip(repr(value))}")
 
 
 Day = Annotated[dt.date, BeforeValidator(_to_day)]
@@ -242,7 +243,7 @@ class Term(Record):
     table: ClassVar[str] = "terms"
     id_field: ClassVar[str] = "term"
 
-    term: Annotated[str, Field(min_length=1, max_length=200)]
+    term: Annotated[str, Field(min_length=1, max_length=200, pattern=ONE_LINE_PATTERN)]
     definition: Text
     acronym: bool = Field(True, description="An acronym (listed in acronym tables).")
 

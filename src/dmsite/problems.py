@@ -43,6 +43,12 @@ class DataError(Exception):
         super().__init__("\n".join(str(p) for p in problems))
 
 
+def clip(text: object, limit: int = 80) -> str:
+    """*text* on one line and at most about *limit* characters, for messages."""
+    shown = str(text).encode("unicode_escape").decode("ascii") if not str(text).isprintable() else str(text)
+    return shown if len(shown) <= limit else shown[:limit] + f"... ({len(shown)} characters)"
+
+
 def relative_path(path: Path, base: Path | None = None) -> str:
     """Show *path* relative to *base* (default: the working directory) when possible."""
     try:
