@@ -1,9 +1,387 @@
-"""Directives and roles for milestones (see the issue tracker); registered by dmsite.sphinxext."""
+"""Milestone directives (DMTN-158, LDM-564, LDM-503) and the milestone exports.
+
+Thin: options are parsed here, the analyses live in ``dmsite.schedule`` and the HTML,
+DOT and SVG in ``dmsite.render``.  Shared scope options, accepted by every directive
+that lists or counts milestones:
+
+``:wbs: CODE``       only milestones in this WBS element or below it (``02C.03``)
+``:ids: A, B*``      only ids starting with one of these prefixes, or matching a ``*`` pattern
+``:levels: 1, 2``    only these levels (``none`` selects milestones without a level)
+"""
 
 from __future__ import annotations
 
+import datetime as dt
+import re
+from pathlib import Path
+from typing import Any, ClassVar
+
+from docutils import nodes
+from docutils.parsers.rst import directives
 from sphinx.application import Sphinx
+from sphinx.util import logging
+from sphinx.util.osutil import relative_uri
+
+from .. import schedule
+from ..model import Milestone
+from ..render import charts, depgraph, milestone_exports
+from ..render import milestones as render
+from ..render.graphviz import render_svg
+from ..render.html import esc
+from .base import DataDirective
+from .state import current
+
+logger = logging.getLogger(__name__)
+
+GRAPH_CAPTION = (
+    "Relationships between milestones in WBS {code} and their immediate predecessors and successors. "
+    "Ellipses correspond to milestones within this WBS element; rectangles to those in other elements. "
+    "Blue milestones have been completed; orange milestones are overdue."
+)
+
+
+# -- option converters (a bad value is a located error from docutils) ---------------------------
+
+
+def id_list(value: str | None) -> tuple[str, ...]:
+    items = tuple(v for v in re.split(r"[,\s]+", value or "") if v)
+    if not items:
+        raise ValueError("give one or more ids, prefixes or patterns")
+    return items
+
+
+def level_list(value: str | None) -> tuple[int | None, ...]:
+    levels: list[int | None] = []
+    for item in id_list(value):
+        if item.lower() == "none":
+            levels.append(None)
+        elif item in {"1", "2", "3", "4"}:
+            levels.append(int(item))
+        else:
+            raise ValueError(f"level '{item}' is not 1, 2, 3, 4 or none")
+    return tuple(levels)
+
+
+def iso_date(value: str | None) -> dt.date:
+    try:
+        return dt.date.fromisoformat((value or "").strip())
+    except ValueError:
+        raise ValueError(f"'{value}' is not a date like 2021-05-10") from None
+
+
+def wbs_code(value: str | None) -> str:
+    return directives.unchanged_required(value).strip()  # type: ignore[no-any-return]
+
+
+SCOPE_OPTIONS: dict[str, Any] = {"wbs": wbs_code, "ids": id_list, "levels": level_list}
+
+
+class MilestoneDirective(DataDirective):
+    """Shared option handling: the scope, and section nodes for per-month / per-element output."""
+
+    option_spec: ClassVar[dict[str, Any]] = dict(SCOPE_OPTIONS)
+
+    def scope(self) -> schedule.Scope:
+        wbs = self.options.get("wbs")
+        if wbs and not self.catalog.has("wbs", wbs):
+            self.warn(f"unknown WBS element '{wbs}'")
+        return schedule.Scope(
+            wbs=wbs, ids=self.options.get("ids", ()), levels=self.options.get("levels", ()),
+            start=self.options.get("start"), end=self.options.get("end"),
+        )
+
+    def selected(self) -> list[Milestone]:
+        return schedule.select(self.catalog, self.scope())
+
+    def section(self, title: str, body: list[nodes.Node]) -> nodes.section:
+        """A real section (listed in the page's table of contents) holding *body*."""
+        sec = nodes.section()
+        sec["names"].append(nodes.fully_normalize_name(title))
+        sec += nodes.title(title, title)
+        sec += body
+        self.state.document.note_implicit_target(sec, sec)
+        return sec
+
+    def graph(self, dot: str, caption: str, legend: str) -> str:
+        """Lay out *dot* (cached by content) and wrap it with its legend and caption."""
+        try:
+            svg = render_svg(dot, self.data.cache_dir)
+        except Exception as exc:  # graphviz missing or failing: say so on the page and in the log
+            self.warn(f"dependency graph not drawn: {exc}")
+            return f'<p class="dm-note">Graph not drawn: {esc(exc)}</p>'
+        return (
+            f'<figure class="dm-figure"><div class="dm-graph">{svg}</div>{legend}'
+            f"<figcaption>{esc(caption)}</figcaption></figure>"
+        )
+
+
+class MilestoneSummary(MilestoneDirective):
+    """Counts by level, completed and late, after the provenance sentence (DMTN-158 "Summary").
+
+    Options: the scope options, and ``:subject:`` (default "The project"), the sentence's subject.
+    """
+
+    option_spec = {**SCOPE_OPTIONS, "subject": directives.unchanged}
+
+    def run(self) -> list[nodes.Node]:
+        chosen = self.selected()
+        stats = schedule.summary(self.catalog, chosen)
+        subject = self.options.get("subject", "The project")
+        status_date = self.catalog.status_date.isoformat()
+        return self.html(render.summary_html(stats, self.data.provenance, status_date, subject))
+
+
+class Overdue(MilestoneDirective):
+    """Open milestones whose baseline due date is before the status date, with days late. Scope options."""
+
+    def run(self) -> list[nodes.Node]:
+        return self.html(render.overdue_html(self.catalog, schedule.overdue(self.catalog, self.selected())))
+
+
+class Slipping(MilestoneDirective):
+    """Open milestones forecast later than their baseline, largest slip first. Scope options."""
+
+    def run(self) -> list[nodes.Node]:
+        return self.html(render.slipping_html(self.catalog, schedule.slipping(self.catalog, self.selected())))
+
+
+class ByMonth(MilestoneDirective):
+    """One section per month of baseline due dates, newest first; empty months say so. Scope options."""
+
+    def run(self) -> list[nodes.Node]:
+        return [
+            self.section(render.month_title(month), self.html(render.month_html(self.catalog, month)))
+            for month in schedule.by_month(self.selected())
+        ]
+
+
+class ByWbs(MilestoneDirective):
+    """Per WBS element: its dependency graph and a detail block per milestone (DMTN-158 "by WBS").
+
+    The detail blocks are the milestones' entries: ``{milestone}`` roles and graph nodes link there.
+
+    Options: the scope options (``:wbs:`` shows one element: put each element on its own page),
+    ``:depth:`` (number of code parts of the grouping elements; default: that of the shallowest
+    element holding milestones), ``:no-graph:`` (details only), ``:no-sections:`` (no headings;
+    for a page that already names its element).
+    """
+
+    option_spec = {
+        **SCOPE_OPTIONS, "depth": directives.positive_int, "no-graph": directives.flag,
+        "no-sections": directives.flag,
+    }
+
+    def run(self) -> list[nodes.Node]:
+        chosen = self.selected()
+        self.note_entries("milestone", [m.id for m in chosen])
+        jira_url = self.config.dmsite_jira_url
+        out: list[nodes.Node] = []
+        for group in schedule.by_wbs(self.catalog, chosen, self.options.get("depth")):
+            shown = group.element.code if group.element else "(none)"
+            title = f"{shown}: {group.element.name}" if group.element else "Milestones without a WBS element"
+            body = ""
+            if "no-graph" not in self.options:
+                graph_id = "dm-graph-" + re.sub(r"[^A-Za-z0-9]", "-", shown)
+                dot = depgraph.wbs_graph_dot(self.catalog, group.milestones, graph_id, title)
+                body += self.graph(dot, GRAPH_CAPTION.format(code=shown), depgraph.legend_html())
+            body += render.details_html(self.catalog, group.milestones, jira_url)
+            if "no-sections" in self.options:
+                out += self.html(body)
+            else:
+                out.append(self.section(title, self.html(body)))
+        if not chosen:
+            out += self.html('<p class="dm-note dm-none">No milestones in this selection.</p>')
+        return out
+
+
+class DependencyGraph(MilestoneDirective):
+    """A dependency graph: ``{dm-dependency-graph} 02C.03`` (one element and its neighbours) or, with
+    no argument, the whole project.
+
+    Options: the scope options (``:levels: 1, 2`` keeps a project graph legible),
+    ``:no-neighbours:`` (leave out milestones from outside the selection), ``:caption:``.
+    """
+
+    optional_arguments = 1
+    option_spec = {**SCOPE_OPTIONS, "no-neighbours": directives.flag, "caption": directives.unchanged}
+
+    def run(self) -> list[nodes.Node]:
+        code = self.arguments[0] if self.arguments else self.options.get("wbs")
+        if code:
+            self.options["wbs"] = code
+        chosen = self.selected()
+        others = [] if "no-neighbours" in self.options else schedule.neighbours(self.catalog, chosen)
+        home_label = f"WBS {code}" if code else "the selection"
+        graph_id = "dm-graph-" + re.sub(r"[^A-Za-z0-9]", "-", code or "project") + f"-{self.lineno}"
+        dot = depgraph.dependency_dot(self.catalog, chosen, others, graph_id, home_label)
+        caption = self.options.get("caption") or (
+            GRAPH_CAPTION.format(code=code) if code else
+            "Relationships between the selected milestones. Blue milestones have been completed; "
+            "orange milestones are overdue."
+        )
+        return self.html(self.graph(dot, caption, depgraph.legend_html(home_label, "elsewhere")))
+
+
+class BurndownChart(MilestoneDirective):
+    """Open milestones over time by baseline, forecast and achieved, with the status date marked,
+    and the values in a table beside the chart.
+
+    Options: the scope options, ``:start:`` and ``:end:`` (ISO dates: the window), ``:title:``.
+    """
+
+    option_spec = {**SCOPE_OPTIONS, "start": iso_date, "end": iso_date, "title": directives.unchanged}
+
+    def run(self) -> list[nodes.Node]:
+        scope = self.scope()
+        if scope.start and scope.end and scope.start >= scope.end:
+            self.warn(f"start {scope.start} is not before end {scope.end}")
+            return []
+        data = schedule.burndown(self.catalog, scope)
+        title = self.options.get("title", "Open milestones over time")
+        chart_id = f"dm-burndown-{self.lineno}"
+        if not data.dates:
+            return self.html(charts.burndown_svg(data, title, chart_id))
+        return self.html(
+            f'<figure class="dm-figure dm-burndown-figure">{charts.burndown_svg(data, title, chart_id)}'
+            f"<figcaption>{esc(title)}: milestone completion as a function of date.</figcaption></figure>"
+            f'<details class="dm-data"><summary>Data table</summary>{charts.burndown_table(data)}</details>'
+        )
+
+
+class Releases(MilestoneDirective):
+    """LDM-564: one section per test milestone with its due line and feature list (its predecessors).
+
+    Options: ``:pattern:`` test milestone ids (default ``LDM-503-*``; several allowed),
+    ``:features:`` which predecessors count as features (patterns or prefixes; default all).
+    """
+
+    option_spec = {"pattern": id_list, "features": id_list}
+
+    def run(self) -> list[nodes.Node]:
+        patterns = self.options.get("pattern", (schedule.DEFAULT_TEST_PATTERN,))
+        features = tuple(p if any(c in p for c in "*?[") else p + "*" for p in self.options.get("features", ()))
+        found = schedule.releases(self.catalog, patterns, features)
+        if not found:
+            return self.html(f'<p class="dm-note dm-none">No test milestones match {esc(", ".join(patterns))}.</p>')
+        return [
+            self.section(render.release_title(r), self.html(render.release_html(self.catalog, r)))
+            for r in found
+        ]
+
+
+class TestMilestones(MilestoneDirective):
+    """LDM-503: a table of test milestones (id, baseline due, forecast, name) and their Gantt chart.
+
+    Options: ``:pattern:`` (default ``LDM-503-*``), ``:no-table:``, ``:no-gantt:``, ``:title:``.
+    """
+
+    option_spec = {
+        "pattern": id_list, "no-table": directives.flag, "no-gantt": directives.flag, "title": directives.unchanged,
+    }
+
+    def run(self) -> list[nodes.Node]:
+        chosen = schedule.test_milestones(self.catalog, self.options.get("pattern", (schedule.DEFAULT_TEST_PATTERN,)))
+        html = ""
+        if "no-table" not in self.options:
+            html += render.test_table(self.catalog, chosen)
+        if "no-gantt" not in self.options:
+            title = self.options.get("title", "Test milestones")
+            html += f'<div class="dm-graph dm-gantt-chart">{charts.gantt_svg(self.catalog, chosen, title)}</div>'
+        return self.html(html)
+
+
+class GanttChart(MilestoneDirective):
+    """A Gantt chart of the milestones in scope (scope options; ``:title:``)."""
+
+    option_spec = {**SCOPE_OPTIONS, "title": directives.unchanged}
+
+    def run(self) -> list[nodes.Node]:
+        title = self.options.get("title", "Milestone schedule")
+        svg = charts.gantt_svg(self.catalog, schedule.by_due(self.selected()), title)
+        return self.html(f'<div class="dm-graph dm-gantt-chart">{svg}</div>')
+
+
+class KeyMilestones(MilestoneDirective):
+    """Milestones marked ``key: true``, sorted by forecast. Scope options."""
+
+    def run(self) -> list[nodes.Node]:
+        chosen = [m for m in schedule.key_milestones(self.catalog) if self.scope().admits(self.catalog, m)]
+        return self.html(render.key_table(self.catalog, chosen))
+
+
+class MilestoneTable(MilestoneDirective):
+    """Every milestone in scope in one table readers can sort and filter (text, WBS, level, status).
+
+    Options: the scope options and ``:caption:``.
+    """
+
+    option_spec = {**SCOPE_OPTIONS, "caption": directives.unchanged}
+
+    def run(self) -> list[nodes.Node]:
+        return self.html(render.milestone_table(self.catalog, self.selected(), self.options.get("caption", "")))
+
+
+class MilestoneExports(DataDirective):
+    """Links to the milestone exports written with the site: JSON, CSV and iCalendar."""
+
+    def run(self) -> list[nodes.Node]:
+        _ = self.data  # the page shows data-derived output
+        here = self.env.app.builder.get_target_uri(self.env.docname)
+        links = [
+            f'<a class="dm-export" href="{esc(relative_uri(here, name))}" download>{esc(name)}</a> ({label})'
+            for name, label in EXPORT_LABELS.items()
+        ]
+        return self.html('<ul class="dm-exports">' + "".join(f"<li>{x}</li>" for x in links) + "</ul>")
+
+
+EXPORT_LABELS = {
+    "milestones.json": "every milestone, JSON",
+    "milestones.csv": "every milestone, CSV for spreadsheets",
+    "milestones.ics": "open milestones on their forecast dates, iCalendar",
+}
+
+
+def write_exports(app: Sphinx, exception: Exception | None) -> None:
+    """Write milestones.json/.csv/.ics into the HTML output once the build has succeeded."""
+    if exception is not None or app.builder.format != "html":
+        return
+    catalog = current().catalog
+    base = app.config.html_baseurl.rstrip("/") + "/" if app.config.html_baseurl else None
+    domain = app.env.get_domain("dm")
+
+    def url_of(milestone_id: str) -> str | None:
+        entry = domain.entry("milestone", milestone_id)  # type: ignore[attr-defined]
+        if base is None or entry is None:
+            return None
+        return f"{base}{app.builder.get_target_uri(entry[0])}#{entry[1]}"
+
+    outdir = Path(app.outdir)
+    outputs = {name: make(catalog) for name, make in milestone_exports.EXPORTS.items()}
+    outputs["milestones.ics"] = milestone_exports.milestones_ics(catalog, app.config.project, url_of)
+    for name, text in outputs.items():
+        (outdir / name).write_bytes(text.encode("utf-8"))
+
+
+DIRECTIVES: dict[str, type[DataDirective]] = {
+    "dm-milestone-summary": MilestoneSummary,
+    "dm-overdue": Overdue,
+    "dm-slipping": Slipping,
+    "dm-milestones-by-month": ByMonth,
+    "dm-milestones-by-wbs": ByWbs,
+    "dm-dependency-graph": DependencyGraph,
+    "dm-burndown": BurndownChart,
+    "dm-releases": Releases,
+    "dm-test-milestones": TestMilestones,
+    "dm-gantt": GanttChart,
+    "dm-key-milestones": KeyMilestones,
+    "dm-milestone-table": MilestoneTable,
+    "dm-milestone-exports": MilestoneExports,
+}
 
 
 def setup(app: Sphinx) -> None:
-    """Register this area's directives."""
+    """Register the milestone directives and the export writer."""
+    app.add_config_value("dmsite_jira_url", None, "env")
+    for name, directive in DIRECTIVES.items():
+        app.add_directive(name, directive)
+    app.connect("build-finished", write_exports)

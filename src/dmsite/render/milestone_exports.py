@@ -1,0 +1,120 @@
+"""Milestone exports written beside the site: JSON, CSV (spreadsheet-safe) and iCalendar.
+
+All three are deterministic: sorted by id, no timestamps other than the status date.
+"""
+
+from __future__ import annotations
+
+import csv
+import datetime as dt
+import io
+import json
+from collections.abc import Callable
+from typing import Any
+
+from ..catalog import Catalog
+from ..export import csv_cell
+from ..model import Milestone
+
+CSV_FIELDS = [
+    "id", "name", "short_name", "wbs", "level", "due", "forecast", "completed", "status",
+    "predecessors", "successors", "test_spec", "jira", "jira_testplan", "key", "category", "aka",
+    "description", "comment",
+]
+
+
+def _row(catalog: Catalog, m: Milestone) -> dict[str, Any]:
+    data = m.model_dump(mode="json", by_alias=True)
+    data["forecast"] = m.effective_forecast.isoformat()
+    data["status"] = catalog.status(m).value
+    data["successors"] = catalog.successors_of(m.id)
+    return data
+
+
+def milestones_json(catalog: Catalog) -> str:
+    rows = [_row(catalog, catalog.milestones[i]) for i in sorted(catalog.milestones)]
+    doc = {"status_date": catalog.status_date.isoformat(), "milestones": rows}
+    return json.dumps(doc, indent=2, ensure_ascii=False, sort_keys=True) + "\n"
+
+
+def milestones_csv(catalog: Catalog) -> str:
+    out = io.StringIO()
+    writer = csv.writer(out, lineterminator="\r\n")
+    writer.writerow(CSV_FIELDS)
+    for i in sorted(catalog.milestones):
+        row = _row(catalog, catalog.milestones[i])
+        writer.writerow([csv_cell(row.get(f)) for f in CSV_FIELDS])
+    return out.getvalue()
+
+
+# -- iCalendar (RFC 5545) ----------------------------------------------------------
+
+
+def ics_text(value: str) -> str:
+    """Escape a TEXT value: backslash, semicolon, comma and newlines."""
+    return (
+        value.replace("\\", "\\\\").replace(";", "\\;").replace(",", "\\,")
+        .replace("\r\n", "\\n").replace("\n", "\\n").replace("\r", "\\n")
+    )
+
+
+def fold(line: str, limit: int = 75) -> str:
+    """Fold a content line into pieces of at most *limit* octets (UTF-8 safe), CRLF + space between."""
+    pieces: list[str] = []
+    current, size = "", 0
+    for ch in line:
+        width = len(ch.encode("utf-8"))
+        room = limit if not pieces else limit - 1  # continuation lines start with a space
+        if size + width > room:
+            pieces.append(current)
+            current, size = "", 0
+        current += ch
+        size += width
+    pieces.append(current)
+    return "\r\n ".join(pieces)
+
+
+def _day(d: dt.date) -> str:
+    return d.strftime("%Y%m%d")
+
+
+def milestones_ics(
+    catalog: Catalog, site_name: str = "dmsite", url_of: Callable[[str], str | None] | None = None
+) -> str:
+    """A calendar of open milestones on their forecast dates (all-day events); *url_of* gives entry URLs."""
+    stamp = _day(catalog.status_date) + "T000000Z"
+    lines = [
+        "BEGIN:VCALENDAR", "VERSION:2.0", f"PRODID:-//{ics_text(site_name)}//milestones//EN",
+        "CALSCALE:GREGORIAN", f"X-WR-CALNAME:{ics_text(site_name + ' milestones')}",
+    ]
+    for i in sorted(catalog.milestones):
+        m = catalog.milestones[i]
+        if m.completed is not None:
+            continue
+        day = m.effective_forecast
+        description = f"Baseline due {m.due.isoformat()}; forecast {day.isoformat()}; status {catalog.status(m).value}."
+        if m.description:
+            description += "\n\n" + m.description
+        lines += [
+            "BEGIN:VEVENT",
+            f"UID:{ics_text(m.id)}@{ics_text(site_name)}",
+            f"DTSTAMP:{stamp}",
+            f"DTSTART;VALUE=DATE:{_day(day)}",
+            f"DTEND;VALUE=DATE:{_day(day + dt.timedelta(days=1))}",
+            f"SUMMARY:{ics_text(m.id + ': ' + m.name)}",
+            f"DESCRIPTION:{ics_text(description)}",
+        ]
+        if m.wbs:
+            lines.append(f"CATEGORIES:{ics_text('WBS ' + m.wbs)}")
+        url = url_of(m.id) if url_of else None
+        if url:
+            lines.append(f"URL:{url}")
+        lines.append("END:VEVENT")
+    lines.append("END:VCALENDAR")
+    return "".join(fold(line) + "\r\n" for line in lines)
+
+
+EXPORTS = {
+    "milestones.json": milestones_json,
+    "milestones.csv": milestones_csv,
+}

@@ -1,0 +1,306 @@
+"""Schedule analyses: pure functions over the catalog (no Sphinx, no HTML).
+
+Everything is relative to ``catalog.status_date``; nothing reads the wall clock.
+Orders are stable (date, then id) so every renderer is deterministic.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import fnmatch
+from collections import Counter
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field
+
+from .catalog import Catalog, Status
+from .model import Milestone, WbsElement
+
+DEFAULT_TEST_PATTERN = "LDM-503-*"
+
+
+def by_due(milestones: Iterable[Milestone]) -> list[Milestone]:
+    return sorted(milestones, key=lambda m: (m.due, m.id))
+
+
+def by_forecast(milestones: Iterable[Milestone]) -> list[Milestone]:
+    return sorted(milestones, key=lambda m: (m.effective_forecast, m.due, m.id))
+
+
+def matches(milestone_id: str, patterns: Sequence[str]) -> bool:
+    """Whether *milestone_id* matches any shell-style pattern (``LDM-503-*``); no patterns match all."""
+    return not patterns or any(fnmatch.fnmatchcase(milestone_id, p) for p in patterns)
+
+
+# -- scope ---------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Scope:
+    """Which milestones an analysis looks at. Empty fields do not filter."""
+
+    wbs: str | None = None  # WBS code prefix, e.g. "02C.03" or "1.02C.03"
+    ids: tuple[str, ...] = ()  # id prefixes or shell patterns, e.g. ("DM-", "LDM-503-*")
+    levels: tuple[int | None, ...] = ()  # None stands for "no level"
+    start: dt.date | None = None  # date window (burndown x axis)
+    end: dt.date | None = None
+
+    def admits(self, catalog: Catalog, milestone: Milestone) -> bool:
+        if self.levels and milestone.level not in self.levels:
+            return False
+        if self.ids and not any(_id_matches(milestone.id, spec) for spec in self.ids):
+            return False
+        return not self.wbs or _in_wbs(catalog, milestone, self.wbs)
+
+
+def _id_matches(milestone_id: str, spec: str) -> bool:
+    if any(ch in spec for ch in "*?["):
+        return fnmatch.fnmatchcase(milestone_id, spec)
+    return milestone_id.startswith(spec)
+
+
+def _in_wbs(catalog: Catalog, milestone: Milestone, prefix: str) -> bool:
+    """Whether the milestone's WBS element is *prefix* or lies below it."""
+    code = catalog.wbs_key(milestone.wbs) or milestone.wbs
+    if not code:
+        return False
+    wanted = catalog.wbs_key(prefix) or prefix
+    return code == wanted or code.startswith(wanted + ".")
+
+
+def select(catalog: Catalog, scope: Scope | None = None) -> list[Milestone]:
+    """The milestones in *scope*, by due date."""
+    scope = scope or Scope()
+    return by_due(m for m in catalog.milestones.values() if scope.admits(catalog, m))
+
+
+# -- summary -------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Summary:
+    total: int
+    by_level: dict[int, int]  # levels 1..4, always present
+    no_level: int
+    completed: int
+    overdue: int
+    open: int  # open and not overdue
+
+
+def summary(catalog: Catalog, milestones: Iterable[Milestone] | None = None) -> Summary:
+    chosen = list(catalog.milestones.values() if milestones is None else milestones)
+    levels = Counter(m.level for m in chosen)
+    statuses = Counter(catalog.status(m) for m in chosen)
+    return Summary(
+        total=len(chosen),
+        by_level={level: levels.get(level, 0) for level in (1, 2, 3, 4)},
+        no_level=levels.get(None, 0),
+        completed=statuses.get(Status.COMPLETED, 0),
+        overdue=statuses.get(Status.OVERDUE, 0),
+        open=statuses.get(Status.OPEN, 0),
+    )
+
+
+# -- late and slipping -----------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Late:
+    milestone: Milestone
+    days: int  # days late (overdue) or days slipped (forecast after baseline)
+
+
+def overdue(catalog: Catalog, milestones: Iterable[Milestone] | None = None) -> list[Late]:
+    """Open milestones whose baseline due date is before the status date, most overdue first."""
+    chosen = catalog.milestones.values() if milestones is None else milestones
+    late = [Late(m, (catalog.status_date - m.due).days) for m in chosen if catalog.status(m) == Status.OVERDUE]
+    return sorted(late, key=lambda x: (x.milestone.due, x.milestone.id))
+
+
+def slipping(catalog: Catalog, milestones: Iterable[Milestone] | None = None) -> list[Late]:
+    """Open milestones forecast later than their baseline, largest slip first."""
+    chosen = catalog.milestones.values() if milestones is None else milestones
+    slips = [
+        Late(m, (m.effective_forecast - m.due).days)
+        for m in chosen
+        if m.completed is None and m.effective_forecast > m.due
+    ]
+    return sorted(slips, key=lambda x: (-x.days, x.milestone.due, x.milestone.id))
+
+
+# -- grouping ------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Month:
+    year: int
+    month: int
+    milestones: list[Milestone]
+
+    @property
+    def first_day(self) -> dt.date:
+        return dt.date(self.year, self.month, 1)
+
+
+def _next_month(day: dt.date) -> dt.date:
+    return dt.date(day.year + day.month // 12, day.month % 12 + 1, 1)
+
+
+def month_starts(first: dt.date, last: dt.date) -> list[dt.date]:
+    """The first day of every month from *first*'s month to *last*'s month, inclusive."""
+    day, days = first.replace(day=1), []
+    while day <= last:
+        days.append(day)
+        day = _next_month(day)
+    return days
+
+
+def by_month(milestones: Iterable[Milestone]) -> list[Month]:
+    """Milestones grouped by the month of their baseline due date, newest month first.
+
+    Months between the first and the last that have no milestones are included (empty).
+    """
+    chosen = by_due(milestones)
+    if not chosen:
+        return []
+    groups: dict[tuple[int, int], list[Milestone]] = {}
+    for m in chosen:
+        groups.setdefault((m.due.year, m.due.month), []).append(m)
+    return [
+        Month(day.year, day.month, groups.get((day.year, day.month), []))
+        for day in reversed(month_starts(chosen[0].due, chosen[-1].due))
+    ]
+
+
+@dataclass(frozen=True)
+class WbsGroup:
+    code: str | None  # the catalog code of the element, None for milestones without WBS
+    element: WbsElement | None
+    milestones: list[Milestone] = field(default_factory=list)
+
+
+def _depth(code: str) -> int:
+    return code.count(".") + 1
+
+
+def group_depth(catalog: Catalog) -> int:
+    """The default grouping depth: that of the shallowest element holding milestones."""
+    depths = [_depth(code) for m in catalog.milestones.values() if (code := catalog.wbs_key(m.wbs))]
+    return min(depths, default=1)
+
+
+def group_code(catalog: Catalog, milestone: Milestone, depth: int) -> str | None:
+    """The element at *depth* that holds *milestone* (its own element when there is none)."""
+    code = catalog.wbs_key(milestone.wbs)
+    if code is None:
+        return None
+    parts = code.split(".")
+    for cut in range(min(depth, len(parts)), 0, -1):
+        candidate = ".".join(parts[:cut])
+        if candidate in catalog.wbs:
+            return candidate
+    return code
+
+
+def by_wbs(catalog: Catalog, milestones: Iterable[Milestone] | None = None, depth: int | None = None) -> list[WbsGroup]:
+    """Milestones grouped by WBS element at *depth* (codes in order; no WBS last), by due date."""
+    chosen = catalog.milestones.values() if milestones is None else milestones
+    depth = depth or group_depth(catalog)
+    groups: dict[str | None, list[Milestone]] = {}
+    for m in by_due(chosen):
+        groups.setdefault(group_code(catalog, m, depth), []).append(m)
+    order = sorted(groups, key=lambda c: (c is None, c or ""))
+    return [WbsGroup(c, catalog.wbs.get(c) if c else None, groups[c]) for c in order]
+
+
+# -- burndown ------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Burndown:
+    """Open milestones at each date: by the baseline, by the forecast and as achieved.
+
+    ``achieved`` is None for dates after the status date (the future is not achieved yet).
+    """
+
+    dates: list[dt.date]
+    baseline: list[int]
+    forecast: list[int]
+    achieved: list[int | None]
+    status_date: dt.date
+    total: int
+
+
+def forecast_done(milestone: Milestone) -> dt.date:
+    """When a milestone is (or was) expected to be done: its completion, else its forecast."""
+    return milestone.completed or milestone.effective_forecast
+
+
+def burndown(catalog: Catalog, scope: Scope | None = None) -> Burndown:
+    """Monthly burndown of the milestones in *scope* over its date window.
+
+    A milestone counts as open at date *t* by the baseline while ``due > t``, by the
+    forecast while its completion (or forecast) is after *t*, and as achieved while it
+    is not completed on or before *t*.
+    """
+    scope = scope or Scope()
+    chosen = select(catalog, Scope(scope.wbs, scope.ids, scope.levels))
+    if not chosen:
+        return Burndown([], [], [], [], catalog.status_date, 0)
+    first = scope.start or min(m.due for m in chosen)
+    last = scope.end or max(max(m.due, forecast_done(m)) for m in chosen)
+    dates = month_starts(first, last)
+    dates.append(_next_month(last))
+    baseline = [sum(m.due > t for m in chosen) for t in dates]
+    forecast = [sum(forecast_done(m) > t for m in chosen) for t in dates]
+    achieved: list[int | None] = [
+        sum(m.completed is None or m.completed > t for m in chosen) if t <= catalog.status_date else None
+        for t in dates
+    ]
+    return Burndown(dates, baseline, forecast, achieved, catalog.status_date, len(chosen))
+
+
+# -- releases, test and key milestones ----------------------------------------------
+
+
+@dataclass(frozen=True)
+class Release:
+    """A test milestone and the features it verifies: its predecessor milestones."""
+
+    milestone: Milestone
+    features: list[Milestone]
+
+
+def test_milestones(catalog: Catalog, patterns: Sequence[str] = (DEFAULT_TEST_PATTERN,)) -> list[Milestone]:
+    """Milestones whose id matches any of *patterns*, by baseline due date."""
+    return by_due(m for m in catalog.milestones.values() if matches(m.id, patterns))
+
+
+def releases(
+    catalog: Catalog,
+    patterns: Sequence[str] = (DEFAULT_TEST_PATTERN,),
+    feature_patterns: Sequence[str] = (),
+) -> list[Release]:
+    """LDM-564: each test milestone with its predecessors (filtered by *feature_patterns*) as features."""
+    result = []
+    for m in test_milestones(catalog, patterns):
+        features = [
+            catalog.milestones[p] for p in m.predecessors
+            if p in catalog.milestones and matches(p, feature_patterns)
+        ]
+        result.append(Release(m, by_due(features)))
+    return result
+
+
+def key_milestones(catalog: Catalog) -> list[Milestone]:
+    """Milestones marked as key, by forecast."""
+    return by_forecast(m for m in catalog.milestones.values() if m.key_milestone)
+
+
+def neighbours(catalog: Catalog, milestones: Iterable[Milestone]) -> list[Milestone]:
+    """Immediate predecessors and successors of *milestones* that are not among them, by due date."""
+    inside = {m.id for m in milestones}
+    found: set[str] = set()
+    for mid in inside:
+        found.update(catalog.milestones[mid].predecessors if mid in catalog.milestones else [])
+        found.update(catalog.successors_of(mid))
+    return by_due(catalog.milestones[i] for i in found - inside if i in catalog.milestones)
