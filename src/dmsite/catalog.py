@@ -212,17 +212,27 @@ def _refs(catalog: Catalog) -> Iterator[tuple[Record, str, str, str, Mapping[str
         yield from ((q, "allocated", a, "product", catalog.products) for a in q.allocated)
 
 
+def _unknown_wbs(catalog: Catalog, record: Record, field_name: str, code: str) -> Problem:
+    matches = sorted(c for c in catalog.wbs if c.endswith("." + code))
+    if len(matches) < 2:
+        return _unknown(record, field_name, code, "WBS element", catalog.wbs)
+    message = f"{field_name} '{code}' matches several WBS elements ({', '.join(matches)}); write the full code"
+    return Problem(record.field_loc(field_name), record.key, message)
+
+
 def check(catalog: Catalog) -> list[Problem]:
     """Every problem across records: unknown ids, cycles, impossible dates, omissions."""
     problems = []
     for record, field_name, target, kind, table in _refs(catalog):
         if table is None:
             if catalog.resolve_wbs(target) is None:
-                problems.append(_unknown(record, field_name, target, kind, catalog.wbs))
+                problems.append(_unknown_wbs(catalog, record, field_name, target))
         elif target not in table:
             problems.append(_unknown(record, field_name, target, kind, table))
     problems += _cycles(catalog.milestones, lambda m: m.predecessors, "predecessors", "predecessor")
     problems += _cycles(catalog.products, lambda p: [p.parent] if p.parent else [], "parent", "parent")
+    problems += _cycles(catalog.roles, lambda r: [r.reports_to] if r.reports_to else [], "reports_to", "reports_to")
+    problems += _cycles(catalog.requirements, lambda q: q.traces, "traces", "traces")
     for m in catalog.milestones.values():
         if m.completed and m.completed > catalog.status_date:
             problems.append(Problem(
