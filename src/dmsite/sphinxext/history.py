@@ -1,9 +1,125 @@
-"""Directives and roles for history (see the issue tracker); registered by dmsite.sphinxext."""
+"""Schedule history from git: ``dm-changes`` and ``dm-slip-history``; the published version switcher.
+
+Other areas get the history of the build's repository from :func:`build_history`
+(computed once per build and commit) and render it with ``dmsite.render.history``.
+"""
 
 from __future__ import annotations
 
+from typing import Any, ClassVar
+
+from docutils import nodes
+from docutils.parsers.rst import directives
 from sphinx.application import Sphinx
+from sphinx.environment import BuildEnvironment
+
+from .. import history as hist
+from ..render import history as render
+from ..render.html import esc
+from . import versions
+from .base import DataDirective
+from .state import current
+
+_cache: dict[tuple[str, str], hist.ScheduleHistory] = {}
+
+
+def _head() -> str | None:
+    """The commit the build's data is checked out at, or None outside git (or before any commit)."""
+    try:
+        return str(hist.open_repo(current().data_dir).head.commit.hexsha)
+    except (hist.HistoryError, ValueError):
+        return None
+
+
+def build_history() -> hist.ScheduleHistory | None:
+    """The milestone history of the data being built (None outside a git repository)."""
+    data_dir = current().data_dir
+    head = _head()
+    if head is None:
+        return None
+    key = (str(data_dir), head)
+    if key not in _cache:
+        _cache.clear()
+        _cache[key] = hist.milestone_history(data_dir, data_dir, head)
+    return _cache[key]
+
+
+class HistoryDirective(DataDirective):
+    def uses_history(self) -> None:
+        self.env.metadata[self.env.docname]["dmsite_history"] = True
+
+    @property
+    def repo_url(self) -> str | None:
+        url = self.config.dmsite_repo_url
+        return str(url) if url else None
+
+    def note(self, css: str, text: str) -> list[nodes.Node]:
+        return self.html(f'<p class="{css} dm-empty">{esc(text)}</p>')
+
+
+class ChangesDirective(HistoryDirective):
+    """``dm-changes [REF]``: milestones added, removed, completed, re-forecast since REF.
+
+    Without REF: since the newest tag (matching ``:tags:``) before the commit being built.
+    The newer side is the data of this build.
+    """
+
+    optional_arguments = 1
+    option_spec: ClassVar[dict[str, Any]] = {"tags": directives.unchanged}
+
+    def run(self) -> list[nodes.Node]:
+        self.uses_history()
+        data = self.data
+        since = self.arguments[0] if self.arguments else None
+        try:
+            if since is None:
+                since = hist.previous_release(data.data_dir, self.options.get("tags") or "*")
+                if since is None:
+                    return self.note("dm-changes", "No earlier version to compare with.")
+            old, commit = hist.snapshot_at(data.data_dir, data.data_dir, since)
+        except hist.HistoryError as exc:
+            if self.arguments:
+                self.warn(f"dm-changes: {exc}")
+            return self.note("dm-changes", f"No earlier version to compare with ({exc}).")
+        label = f"{since} (commit {commit.hexsha[:8]} of {commit.committed_datetime.date().isoformat()})"
+        found = hist.changes(old, hist.snapshot_of_catalog(self.catalog))
+        return self.html(render.changes(found, label, self.catalog.milestones.keys()))
+
+
+class SlipHistoryDirective(HistoryDirective):
+    """``dm-slip-history [MILESTONE]``: one milestone's slip history, or the table of all that slipped."""
+
+    optional_arguments = 1
+
+    def run(self) -> list[nodes.Node]:
+        self.uses_history()
+        catalog = self.catalog
+        history = build_history()
+        if history is None:
+            return self.note("dm-slip-history", "No history: the data is not in a git repository.")
+        if not self.arguments:
+            return self.html(render.slip_table(history, catalog.milestones.keys()))
+        milestone_id = self.arguments[0]
+        if milestone_id not in catalog.milestones and not history.of(milestone_id):
+            self.warn(f"dm-slip-history: unknown milestone '{milestone_id}'")
+            return []
+        return self.html(render.slip_history(history.of(milestone_id), self.repo_url))
+
+
+def _outdated_by_history(
+    app: Sphinx, env: BuildEnvironment, added: set[str], changed: set[str], removed: set[str]
+) -> list[str]:
+    """Pages showing history are read again when the commit changes (the data files may not)."""
+    head = _head()
+    if getattr(env, "dmsite_history_head", None) == head:
+        return []
+    env.dmsite_history_head = head  # type: ignore[attr-defined]
+    return sorted(doc for doc, meta in env.metadata.items() if meta.get("dmsite_history") and doc in env.found_docs)
 
 
 def setup(app: Sphinx) -> None:
-    """Register this area's directives."""
+    """Register this area's directives and the version switcher of published builds."""
+    app.add_directive("dm-changes", ChangesDirective)
+    app.add_directive("dm-slip-history", SlipHistoryDirective)
+    app.connect("env-get-outdated", _outdated_by_history)
+    versions.setup(app)
