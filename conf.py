@@ -19,6 +19,7 @@ html_static_path = ["_static"]
 dmsite_data_dir = "data"
 dmsite_status_date = os.environ.get("DMSITE_STATUS_DATE", "2021-05-10")
 dmsite_repo_url = "https://github.com/lsst-dm/dmsite"
+dmsite_jira_url = "https://jira.lsstcorp.org/browse/"  # milestone Jira keys link here
 
 html_theme = "pydata_sphinx_theme"
 html_title = "LSST Data Management"

@@ -216,7 +216,7 @@ def _gantt_row(catalog: Catalog, m: Milestone, yy: float, x: _Axis) -> str:
     end_x = x.at(end_day)
     cy = _num(yy)
     parts = [
-        f'<g class="dm-row dm-{status.value}"><a href="{ref_url("milestone", m.id)}">'
+        f'<g class="dm-row dm-status-{status.value}"><a href="{ref_url("milestone", m.id)}">'
         f'<text x="4" y="{cy}" dominant-baseline="middle" font-family="sans-serif" font-size="11" fill="#222">'
         f"{esc(m.id)}: {esc(label)}</text></a>",
         f"<title>{esc(m.id)}: {esc(m.name)} — due {m.due.isoformat()}, "

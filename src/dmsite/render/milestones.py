@@ -61,8 +61,8 @@ def summary_html(summary: Summary, provenance: Provenance | None, status_date: s
 def provenance_html(provenance: Provenance | None, status_date: str) -> str:
     if provenance and provenance.commit:
         source = (
-            f'the data repository at commit <code class="dm-commit">{esc(provenance.short)}</code> '
-            f"({esc(provenance.commit)}), dated {esc(provenance.commit_date)}"
+            f'the data repository at commit <code class="dm-commit" title="{esc(provenance.commit)}">'
+            f"{esc(provenance.short)}</code>, dated {esc(provenance.commit_date)}"
         )
     else:
         source = "data that has not been committed to a repository"
@@ -159,7 +159,7 @@ def detail_html(catalog: Catalog, m: Milestone, jira_url: str | None = None) -> 
     comment = f'<div class="dm-comment"><strong>Comment:</strong> {markdown(m.comment)}</div>' if m.comment else ""
     name_css = " dm-completed" if status == Status.COMPLETED else ""
     return (
-        f'<div class="dm-milestone-detail dm-{status.value}" id="{anchor("milestone", m.id)}">'
+        f'<div class="dm-milestone-detail dm-status-{status.value}" id="{anchor("milestone", m.id)}">'
         f'<p class="dm-milestone-title"><strong class="dm-milestone-id{name_css}">{esc(m.id)}</strong>: '
         f"{esc(m.name)}</p>"
         f'<dl class="dm-fields">{body}</dl>{description}{comment}</div>'
@@ -241,7 +241,7 @@ def key_table(catalog: Catalog, milestones: Sequence[Milestone], previous: dict[
     for m in milestones:
         prev = f"<td>{esc(previous.get(m.id, ''))}</td>" if previous is not None else ""
         rows.append(
-            f"<tr class=\"dm-{catalog.status(m).value}\"><td>{milestone_link(catalog, m.id)}</td>"
+            f"<tr class=\"dm-status-{catalog.status(m).value}\"><td>{milestone_link(catalog, m.id)}</td>"
             f"<td>{esc(m.name)}</td><td>{m.effective_forecast.isoformat()}</td>{prev}"
             f"<td>{m.due.isoformat()}</td><td>{m.completed.isoformat() if m.completed else ''}</td></tr>"
         )
