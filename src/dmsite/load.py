@@ -176,7 +176,8 @@ def load_file(path: Path, name: str, cls: type[Record], result: LoadResult) -> N
     for item in node.value:
         record_loc = _loc(name, item.start_mark)
         if not isinstance(item, yaml.MappingNode):
-            result.problems.append(Problem(record_loc, "-", f"expected a {cls.kind} record (a mapping of fields)"))
+            result.problems.append(Problem(record_loc, "-", f"expected {_a(cls.kind)} record (fields like "
+                                                            f"'{cls.id_field}: ...'), got {_found(item)}"))
             continue
         try:
             values, locs = builder.mapping(item)
@@ -208,12 +209,47 @@ def _parse(path: Path, name: str) -> tuple[yaml.Node, _Builder] | None:
     except yaml.MarkedYAMLError as exc:
         mark = exc.problem_mark or exc.context_mark
         loc = _loc(name, mark) if mark else Loc(name)
-        raise _Refused(loc, f"YAML syntax error: {exc.problem or exc.context}") from None
+        raise _Refused(loc, f"YAML syntax error: {_syntax_message(exc, text)}") from None
+    except yaml.reader.ReaderError as exc:
+        line, col = text.count("\n", 0, exc.position) + 1, exc.position - text.rfind("\n", 0, exc.position)
+        message = f"character U+{exc.character:04X} is not allowed in YAML ({exc.reason}); remove it"
+        raise _Refused(Loc(name, line, col), message) from None
     except yaml.YAMLError as exc:
-        raise _Refused(Loc(name), f"YAML error: {exc}") from None
+        raise _Refused(Loc(name), f"YAML error: {' '.join(str(exc).split())}") from None
     finally:
         loader.dispose()
     return None if node is None else (node, _Builder(name, loader))
+
+
+def _syntax_message(exc: yaml.MarkedYAMLError, text: str) -> str:
+    """The parser's complaint, with a hint for the usual causes and where the enclosing part started."""
+    problem = exc.problem or exc.context or "invalid YAML"
+    if problem.startswith("but found another document"):
+        return "found a second YAML document ('---'); a data file holds one list of records"
+    mark = exc.problem_mark
+    lines = text.splitlines()
+    if mark and mark.line < len(lines) and lines[mark.line][mark.column:mark.column + 1] == "\t":
+        return f"{problem} (a tab: indent with spaces)"
+    if problem.startswith("could not find expected ':'") and exc.context == "while scanning a simple key":
+        return f"{problem} (a key without its ':', or a key longer than 1024 characters)"
+    if "mapping values are not allowed" in problem:
+        return f"{problem} (check the indentation, or quote a value that contains ': ')"
+    context, start = exc.context, exc.context_mark
+    if context and start and (not mark or start.line != mark.line):
+        return f"{problem} ({context} that starts at line {start.line + 1}, column {start.column + 1})"
+    return problem
+
+
+def _a(noun: str) -> str:
+    return ("an " if noun[0] in "aeiou" else "a ") + noun
+
+
+def _found(node: yaml.Node) -> str:
+    if isinstance(node, yaml.SequenceNode):
+        return "a list"
+    if node.tag == _YAML_TAG + "null":
+        return "nothing"
+    return f"'{clip(node.value, 60)}'"
 
 
 def _check_structure(text: str, name: str) -> None:
@@ -315,4 +351,9 @@ def _explain(cls: type[Record], error: Any) -> str:
     if error["type"] == "string_pattern_mismatch" and error["ctx"].get("pattern") == ONE_LINE_PATTERN:
         return f"{path}: '{clip(error['input'])}' must be one line, without control characters"
     message = str(error["msg"]).removeprefix("Value error, ")
+    if error["type"] == "model_type":
+        fields = _fields_at(cls, error["loc"])
+        message = f"expected fields like '{fields[0]}: ...'" if fields else "expected a mapping of fields"
+    if error["type"] != "value_error" and "too_long" not in error["type"]:
+        message += f" (got {clip(repr(error['input']), 60)})"
     return f"{path}: {message}"
