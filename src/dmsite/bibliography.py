@@ -99,9 +99,10 @@ def format_authors(authors: list[str]) -> list[str]:
 
 
 def sort_key(doc: Document) -> tuple[str, int, str, str]:
-    """Reference-list order: first author, year, title (author-less documents first)."""
-    first = format_author(doc.authors[0]).casefold() if doc.authors else ""
-    return first, doc.year or 0, doc.title.casefold(), doc.handle
+    """Reference-list order: first author, year, title; author-less documents first, by handle."""
+    if not doc.authors:
+        return "", 0, doc.handle, ""
+    return format_author(doc.authors[0]).casefold(), doc.year or 0, doc.title.casefold(), doc.handle
 
 
 def entry_html(doc: Document, link_handle: Callable[[str], str | None] | None = None) -> str:
@@ -270,7 +271,10 @@ def _syntax_problem(text: str, name: str, exc: PybtexSyntaxError) -> Problem:
     """Point at the error line and name the entry it is in (an unclosed brace shows at the end)."""
     line = exc.lineno or 1
     message = re.sub(r"^syntax error in line \d+: ", "", str(exc))
-    starts = [(n, key) for key, n in _entry_lines(text).items() if n <= line]
+    entries = _entry_lines(text)
+    # an error on the line an entry starts on means the entry before it was not closed
+    before = line - 1 if line in entries.values() else line
+    starts = [(n, key) for key, n in entries.items() if n <= before]
     if starts:
         start, key = max(starts)
         return Problem(Loc(name, line), key, f"BibTeX syntax error: {message} (in entry '{key}' at line {start})")

@@ -1,0 +1,166 @@
+"""Documents: the document tree (DOT → SVG, LDM-294 Figure 6) and the table of document entries."""
+
+from __future__ import annotations
+
+import textwrap
+from collections import defaultdict
+from collections.abc import Iterable
+from pathlib import Path
+
+from ..bibliography import format_authors, link_handles, sort_key
+from ..catalog import Catalog
+from ..model import Document
+from .graphviz import dot_string, render_svg
+from .html import anchor, esc, link, markdown, ref_url
+from .tables import Column, table
+
+# status → (node style, outline colour, text colour, fill); planned documents are red as in LDM-294 Fig. 6
+STATUS_STYLE: dict[str, tuple[str, str, str, str]] = {
+    "released": ("rounded,filled", "#333333", "#000000", "#ffffff"),
+    "draft": ("rounded,dashed,filled", "#1f5f99", "#1f5f99", "#eef5fb"),
+    "planned": ("rounded,dashed,filled", "#c0392b", "#c0392b", "#fdf0ef"),
+}
+STATUS_LABEL = {"released": "Released", "draft": "Draft", "planned": "Planned, not yet written"}
+EDGE_STYLES = ("solid", "dashed", "dotted", "bold")
+EDGE_COLOURS = ("#555555", "#2e7d32", "#6a1b9a", "#e65100", "#00838f", "#ad1457")
+
+
+def related(catalog: Catalog) -> dict[str, list[tuple[str, str, str]]]:
+    """handle → [(direction '→'/'←', relation type, other handle)], sorted."""
+    relations: dict[str, list[tuple[str, str, str]]] = defaultdict(list)
+    for doc in catalog.documents.values():
+        for rel in doc.relations:
+            relations[doc.handle].append(("→", rel.type, rel.to))
+            relations[rel.to].append(("←", rel.type, doc.handle))
+    return {h: sorted(set(r)) for h, r in relations.items()}
+
+
+def tree_documents(catalog: Catalog, handles: Iterable[str] = (), series: Iterable[str] = ()) -> list[Document]:
+    """The documents a tree shows: those named, else those of the series, else every related one."""
+    wanted, wanted_series = set(handles), set(series)
+    if wanted:
+        chosen = [d for h, d in catalog.documents.items() if h in wanted]
+    elif wanted_series:
+        chosen = [d for d in catalog.documents.values() if d.series in wanted_series]
+    else:
+        linked = related(catalog)
+        chosen = [d for h, d in catalog.documents.items() if h in linked]
+    return sorted(chosen, key=lambda d: d.handle)
+
+
+def _node(doc: Document) -> str:
+    style, colour, text_colour, fill = STATUS_STYLE[doc.status]
+    label = doc.handle + "\n" + "\n".join(textwrap.wrap(doc.title, 26)[:4])
+    tooltip = f"{doc.handle}: {doc.title} ({doc.status})"
+    return (
+        f"  {dot_string(doc.handle)} [label={dot_string(label)}, style={dot_string(style)}, color={dot_string(colour)}, "
+        f"fontcolor={dot_string(text_colour)}, fillcolor={dot_string(fill)}, URL={dot_string(ref_url('doc', doc.handle))}, "
+        f"target=\"_top\", tooltip={dot_string(tooltip)}, id={dot_string(anchor('doc-tree', doc.handle))}];"
+    )
+
+
+def _edge_styles(types: Iterable[str]) -> dict[str, tuple[str, str]]:
+    ordered = sorted(set(types))
+    return {t: (EDGE_STYLES[i % len(EDGE_STYLES)], EDGE_COLOURS[i % len(EDGE_COLOURS)]) for i, t in enumerate(ordered)}
+
+
+def _legend(statuses: Iterable[str], edge_styles: dict[str, tuple[str, str]]) -> list[str]:
+    lines = ['  subgraph cluster_legend {', '    label="Legend"; fontsize=10; color="#bbbbbb"; style="rounded";']
+    previous = None
+    for status in [s for s in STATUS_STYLE if s in set(statuses)]:
+        style, colour, text_colour, fill = STATUS_STYLE[status]
+        name = dot_string(f"legend:{status}")
+        lines.append(
+            f"    {name} [label={dot_string(STATUS_LABEL[status])}, style={dot_string(style)}, color={dot_string(colour)}, "
+            f"fontcolor={dot_string(text_colour)}, fillcolor={dot_string(fill)}, fontsize=9, "
+            f"id={dot_string('legend-' + status)}];"
+        )
+        if previous:
+            lines.append(f"    {previous} -> {name} [style=invis];")
+        previous = name
+    for rel_type, (style, colour) in edge_styles.items():
+        a, b = dot_string(f"legend:{rel_type}:a"), dot_string(f"legend:{rel_type}:b")
+        lines.append(f'    {a} [label="", shape=point, width=0.05]; {b} [label="", shape=point, width=0.05];')
+        lines.append(
+            f"    {a} -> {b} [label={dot_string(rel_type)}, style={dot_string(style)}, color={dot_string(colour)}, "
+            f"fontcolor={dot_string(colour)}, fontsize=9];"
+        )
+    lines.append("  }")
+    return lines
+
+
+def tree_dot(catalog: Catalog, docs: list[Document]) -> str:
+    """DOT of *docs* and the relations among them: the related-to document above the one relating."""
+    shown = {d.handle for d in docs}
+    edges = sorted(
+        (rel.to, doc.handle, rel.type) for doc in docs for rel in doc.relations if rel.to in shown
+    )
+    styles = _edge_styles(t for _, _, t in edges)
+    lines = [
+        "digraph documents {",
+        '  graph [rankdir=TB, nodesep=0.3, ranksep=0.5, fontname="Helvetica"];',
+        '  node [shape=box, fontname="Helvetica", fontsize=10, margin="0.12,0.06"];',
+        '  edge [fontname="Helvetica", fontsize=8, arrowsize=0.7];',
+    ]
+    lines += [_node(d) for d in docs]
+    for upper, lower, rel_type in edges:
+        style, colour = styles[rel_type]
+        lines.append(
+            f"  {dot_string(upper)} -> {dot_string(lower)} [style={dot_string(style)}, color={dot_string(colour)}, "
+            f"tooltip={dot_string(f'{lower} {rel_type} {upper}')}];"
+        )
+    lines += _legend({d.status for d in docs}, styles)
+    lines.append("}")
+    return "\n".join(lines) + "\n"
+
+
+def tree_html(catalog: Catalog, docs: list[Document], cache_dir: Path | None, caption: str = "") -> str:
+    """The tree as an inline SVG figure (nodes link to the documents' entries)."""
+    if not docs:
+        return '<p class="dm-empty">No documents to show.</p>'
+    svg = render_svg(tree_dot(catalog, docs), cache_dir)
+    cap = f"<figcaption>{esc(caption)}</figcaption>" if caption else ""
+    return f'<figure class="dm-graph dm-document-tree">{svg}{cap}</figure>'
+
+
+# -- the table of entries ---------------------------------------------------------------
+
+
+def _relations_cell(relations: list[tuple[str, str, str]]) -> str:
+    return "<br>".join(f"{esc(arrow)} {esc(rel_type)} {link('doc', other)}" for arrow, rel_type, other in relations)
+
+
+def _doc(row: object) -> Document:
+    assert isinstance(row, Document)
+    return row
+
+
+def documents_table(catalog: Catalog, docs: Iterable[Document]) -> str:
+    """One row per document; the first cell is the document's entry (anchor ``doc-HANDLE``)."""
+    relations = related(catalog)
+
+    def handle(row: object) -> str:
+        doc = _doc(row)
+        return f'<span class="dm-entry" id="{esc(anchor("doc", doc.handle))}">{esc(doc.handle)}</span>'
+
+    def title(row: object) -> str:
+        doc = _doc(row)
+        text = f'<a class="reference external" href="{esc(doc.url)}">{esc(doc.title)}</a>' if doc.url else esc(doc.title)
+        if doc.description:
+            text += f'<div class="dm-description">{link_handles(markdown(doc.description), catalog)}</div>'
+        return text
+
+    def status(row: object) -> str:
+        return f'<span class="dm-doc-{esc(_doc(row).status)}">{esc(_doc(row).status)}</span>'
+
+    columns = [
+        Column("Handle", handle, lambda r: _doc(r).handle),
+        Column("Title", title, lambda r: _doc(r).title),
+        Column("Authors", lambda r: esc(", ".join(format_authors(_doc(r).authors)))),
+        Column("Year", lambda r: esc(_doc(r).year or ""), lambda r: str(_doc(r).year or "")),
+        Column("Status", status, lambda r: _doc(r).status),
+        Column("Series", lambda r: esc(_doc(r).series or ""), lambda r: _doc(r).series or ""),
+        Column("Relations", lambda r: _relations_cell(relations.get(_doc(r).handle, []))),
+    ]
+    rows: list[Document] = sorted(docs, key=sort_key)
+    return table(rows, columns, css="dm-documents", facets=(4, 5))
