@@ -13,6 +13,7 @@ from .catalog import Catalog, build_catalog
 from .export import EXPORTERS
 from .model import KINDS
 from .provenance import data_provenance, status_date
+from .publish import DEFAULT_TAG_PATTERNS, PublishError, PublishOptions, publish
 from .schema import write_schemas
 from .stubs import STUB_KINDS, new_record
 
@@ -75,6 +76,27 @@ def cmd_new(args: argparse.Namespace) -> int:
     return 0
 
 
+def cmd_publish(args: argparse.Namespace) -> int:
+    options = PublishOptions(
+        repo_dir=args.repo, site_dir=args.site_dir, branch=None if args.no_branch else args.branch,
+        latest_name=args.latest_name, tag_patterns=args.tags or DEFAULT_TAG_PATTERNS, base_url=args.base_url,
+        conf_dir=args.conf_dir, source_dir=args.source_dir, force=args.force, jobs=args.jobs,
+        sphinx_args=("-W", "--keep-going") if args.strict else (),
+    )
+    try:
+        result = publish(options, say=print)
+    except PublishError as exc:
+        print(f"error: {exc}", file=sys.stderr)
+        return 2
+    for version, why in result.failed:
+        print(f"FAILED {version.version} ({version.ref} at {version.short}); the site keeps what it had:\n{why}",
+              file=sys.stderr)
+    shown = ", ".join(v.version for v in result.published) or "none"
+    print(f"{'FAILED' if result.failed else 'ok'}: {len(result.built)} built, {len(result.skipped)} up to date, "
+          f"{len(result.failed)} failed; site versions: {shown}; preferred: {result.preferred or 'none'}")
+    return 0 if result.ok else 1
+
+
 def parser() -> argparse.ArgumentParser:
     main = argparse.ArgumentParser(prog="dmsite", description="Validate, export and publish a dmsite data set.")
     main.add_argument("--version", action="version", version=f"dmsite {__version__}")
@@ -110,6 +132,29 @@ def parser() -> argparse.ArgumentParser:
     new.add_argument("--file", type=Path, help="data file to append to (default: <kind folder>/new.yaml)")
     new.add_argument("--data-dir", type=Path, default=DEFAULT_DATA_DIR)
     new.set_defaults(run=cmd_new)
+
+    pub = sub.add_parser(
+        "publish", help="Build git refs into a versioned site (each version once).",
+        description="Build the branch (as 'latest') and the release tags from clean git worktrees into "
+                    "SITE/<version>/, skipping versions already built from the same commit; then write "
+                    "switcher.json, versions.json and an index.html redirecting to the newest release.",
+    )
+    pub.add_argument("site_dir", type=Path, help="the site folder, e.g. a checkout of the gh-pages branch")
+    pub.add_argument("--repo", type=Path, default=Path("."), help="the git repository (default: .)")
+    pub.add_argument("--branch", default="main", help="branch published as latest (default: main)")
+    pub.add_argument("--no-branch", action="store_true", help="publish release tags only")
+    pub.add_argument("--latest-name", default="latest", help="folder name of the branch's version")
+    pub.add_argument("--tags", action="append", metavar="PATTERN",
+                     help="release tags to publish, a glob where YYYY, MM, DD stand for digits; repeatable "
+                          f"(default: {' '.join(DEFAULT_TAG_PATTERNS)})")
+    pub.add_argument("--base-url", default="/",
+                     help="URL of the site folder as readers see it, for the switcher (default: /)")
+    pub.add_argument("--conf-dir", default=".", help="folder of conf.py in the repository (default: .)")
+    pub.add_argument("--source-dir", default="content", help="Sphinx source folder (default: content)")
+    pub.add_argument("--force", action="store_true", help="rebuild versions already published")
+    pub.add_argument("-j", "--jobs", default="auto", help="parallel Sphinx processes per build (default: auto)")
+    pub.add_argument("--strict", action="store_true", help="treat Sphinx warnings as errors")
+    pub.set_defaults(run=cmd_publish)
     return main
 
 

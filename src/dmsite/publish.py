@@ -28,8 +28,9 @@ from pathlib import Path
 
 import git
 
-from .sphinxext.versions import SWITCHER_ENV, VERSION_ENV
-
+VERSION_ENV = "DMSITE_VERSION"  # set for each build: the version's name (turns the switcher on)
+SWITCHER_ENV = "DMSITE_SWITCHER_URL"  # where the built pages find switcher.json
+SWITCHER_URL = "../switcher.json"  # relative to a version's root: works wherever the site is hosted
 STAMP = "dmsite-build.json"  # inside each version folder: what it was built from
 VERSION_NAME = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._+-]{0,99}$")
 DEFAULT_TAG_PATTERNS = ("v*", "YYYY-MM")
@@ -247,7 +248,7 @@ def build_version(repo: git.Repo, version: Version, options: PublishOptions, wor
             "-c", str(conf_dir), "-d", str(work / f"doctrees-{version.version}"),
             "-D", f"dmsite_cache_dir={work / 'cache'}", *options.sphinx_args, str(source_dir), str(out),
         ]
-        env = {**os.environ, VERSION_ENV: version.version, SWITCHER_ENV: "../switcher.json"}
+        env = {**os.environ, VERSION_ENV: version.version, SWITCHER_ENV: SWITCHER_URL}
         done = subprocess.run(command, cwd=tree, env=env, capture_output=True, text=True, check=False)
         if done.returncode != 0:
             return f"sphinx-build exited with {done.returncode}:\n{_tail(done.stderr or done.stdout)}"
@@ -270,6 +271,7 @@ def _install(site_dir: Path, built: Path, version: str) -> None:
     """Move a built version into place; an older build of it is swapped out, then removed."""
     target = site_dir / version
     backup = _backup_name(site_dir, version)
+    os.chmod(built, 0o755)  # mkdtemp made it private; a web server must read it
     if target.exists():
         shutil.rmtree(backup, ignore_errors=True)
         os.rename(target, backup)
@@ -318,6 +320,8 @@ def is_current(site_dir: Path, version: Version) -> bool:
 
 def publish(options: PublishOptions, say: Callable[[str], None] = lambda line: None) -> PublishResult:
     """Build every selected version not yet published (all with ``force``), then refresh the root files."""
+    if not VERSION_NAME.match(options.latest_name):
+        raise PublishError(f"'{options.latest_name}' cannot be a folder name (letters, digits, . _ + - only)")
     repo = _open(options.repo_dir)
     site_dir = options.site_dir.resolve()
     if site_dir.exists() and not site_dir.is_dir():

@@ -13,9 +13,8 @@ import os
 from sphinx.application import Sphinx
 from sphinx.config import Config
 
-VERSION_ENV = "DMSITE_VERSION"
-SWITCHER_ENV = "DMSITE_SWITCHER_URL"
-DEFAULT_SWITCHER_URL = "../switcher.json"
+from ..publish import SWITCHER_ENV, SWITCHER_URL, VERSION_ENV
+
 PYDATA_NAVBAR_END = ["theme-switcher", "navbar-icon-links"]
 
 
@@ -25,7 +24,7 @@ def _add_switcher(app: Sphinx, config: Config) -> None:
         return
     options = dict(config.html_theme_options)
     options["switcher"] = {
-        "json_url": os.environ.get(SWITCHER_ENV) or DEFAULT_SWITCHER_URL,
+        "json_url": os.environ.get(SWITCHER_ENV) or SWITCHER_URL,
         "version_match": version,
     }
     options["check_switcher"] = False  # switcher.json is written after the versions are built
