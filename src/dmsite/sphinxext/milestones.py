@@ -20,7 +20,6 @@ from docutils import nodes
 from docutils.parsers.rst import directives
 from sphinx.application import Sphinx
 from sphinx.util import logging
-from sphinx.util.osutil import relative_uri
 
 from .. import schedule
 from ..model import Milestone
@@ -326,9 +325,9 @@ class MilestoneExports(DataDirective):
 
     def run(self) -> list[nodes.Node]:
         _ = self.data  # the page shows data-derived output
-        here = self.env.app.builder.get_target_uri(self.env.docname)
+        up = "../" * self.env.docname.count("/")  # the exports sit at the root of the HTML output
         links = [
-            f'<a class="dm-export" href="{esc(relative_uri(here, name))}" download>{esc(name)}</a> ({label})'
+            f'<a class="dm-export" href="{esc(up + name)}" download>{esc(name)}</a> ({label})'
             for name, label in EXPORT_LABELS.items()
         ]
         return self.html('<ul class="dm-exports">' + "".join(f"<li>{x}</li>" for x in links) + "</ul>")
