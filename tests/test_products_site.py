@@ -238,17 +238,17 @@ def test_table_shows_effective_people_and_marks_inherited_ones(built: tuple[Site
     site, _ = built
     table = site.page().select_one("table.dm-product-table")
     sfp = _row(table, "Single Frame Pipe").find_all("td")
-    manager, owner = sfp[5], sfp[6]
+    manager, owner = sfp[4], sfp[5]
     assert manager.get_text(strip=True) == "Carol Camp" and manager.select(".dm-inherited") == []
     inherited = owner.select_one(".dm-inherited")
     assert inherited is not None and inherited.get_text(strip=True) == "Bob Scientist"
     assert inherited["title"] == "inherited from Data Management"
     # a grouping row with nothing of its own inherits both from the root
     l1 = _row(table, "Level 1 System").find_all("td")
-    assert [c.select_one(".dm-inherited").get_text(strip=True) for c in l1[5:7]] == ["Alice Admin", "Bob Scientist"]
+    assert [c.select_one(".dm-inherited").get_text(strip=True) for c in l1[4:6]] == ["Alice Admin", "Bob Scientist"]
     root = _row(table, "Data Management").find_all("td")
-    assert root[5].select(".dm-inherited") == [] and root[5].get_text(strip=True) == "Alice Admin"
-    assert table["class"].count("dm-interactive") == 1 and table["data-facets"] == "1,5,6"
+    assert root[4].select(".dm-inherited") == [] and root[4].get_text(strip=True) == "Alice Admin"
+    assert table["class"].count("dm-interactive") == 1 and table["data-facets"] == "1,4,5"
 
 
 def test_depth_trims_deeper_products_and_says_what_is_hidden(built: tuple[Site, str]) -> None:

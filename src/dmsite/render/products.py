@@ -299,13 +299,11 @@ def figure(svg: str, css: str, caption: str = "") -> str:
 
 
 def product_table(catalog: Catalog, products: list[Product], caption: str = "") -> str:
-    """Every product with WBS, name, description, effective manager/owner and packages."""
+    """Every product with WBS, area (top-level element), name, description, effective manager/owner, packages."""
     columns = [
         Column("WBS", lambda p: wbs_link(catalog, _p(p).wbs), lambda p: wbs_sort_text(catalog.wbs_key(_p(p).wbs))),
         Column("Area", lambda p: _area(catalog, _p(p)), lambda p: _area_text(catalog, _p(p))),
         Column("Product", lambda p: link("product", _p(p).id, _p(p).name), lambda p: _p(p).name),
-        Column("Parent", lambda p: product_link(catalog, _p(p).parent),
-               lambda p: _parent_name(catalog, _p(p))),
         Column("Description", lambda p: esc(_p(p).description or "")),
         Column("Manager", lambda p: contact_html(catalog, contact(catalog, _p(p), "manager")),
                lambda p: contact_sort(catalog, contact(catalog, _p(p), "manager"))),
@@ -313,7 +311,7 @@ def product_table(catalog: Catalog, products: list[Product], caption: str = "") 
                lambda p: contact_sort(catalog, contact(catalog, _p(p), "owner"))),
         Column("Packages", lambda p: codes(_p(p).packages)),
     ]
-    return table(products, columns, css="dm-product-table", caption=caption, facets=(1, 5, 6))
+    return table(products, columns, css="dm-product-table", caption=caption, facets=(1, 4, 5))
 
 
 def _p(row: object) -> Product:
@@ -323,17 +321,14 @@ def _p(row: object) -> Product:
 
 def _area(catalog: Catalog, product: Product) -> str:
     code = level2_code(catalog, product.wbs)
-    return link("wbs", code, f"{code} {catalog.wbs[code].name}") if code else ""
+    if not code:
+        return ""
+    return f'<span title="{esc(catalog.wbs[code].name)}">{link("wbs", code)}</span>'
 
 
 def _area_text(catalog: Catalog, product: Product) -> str:
     code = level2_code(catalog, product.wbs)
     return f"{code} {catalog.wbs[code].name}" if code else ""
-
-
-def _parent_name(catalog: Catalog, product: Product) -> str:
-    parent = catalog.products.get(product.parent or "")
-    return parent.name if parent else (product.parent or "")
 
 
 # -- product entries ----------------------------------------------------------------
@@ -371,7 +366,7 @@ def _product_entry(
 
 
 def _none() -> str:
-    return '<span class="dm-missing">none named</span>'
+    return '<span class="dm-missing">none</span>'
 
 
 def _doc_link(catalog: Catalog, handle: str) -> str:
@@ -427,7 +422,7 @@ def contacts(catalog: Catalog, caption: str = "") -> str:
         )
         notice = (
             f'<div class="dm-conflicts admonition warning"><p class="admonition-title">'
-            f"{len(clashes)} claimed by more than one product</p>"
+            f"{len(clashes)} {'name is' if len(clashes) == 1 else 'names are'} claimed by more than one product</p>"
             f"<p>Each package and Jira component should map to exactly one product.</p><ul>{items}</ul></div>"
         )
 
