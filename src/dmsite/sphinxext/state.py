@@ -53,13 +53,11 @@ def load(app: Sphinx) -> BuildData:
     provenance = data_provenance(data_dir)
     day = status_date(app.config.dmsite_status_date, provenance)
     catalog = build_catalog(data_dir, day, base=base)
-    for problem in catalog.errors:
+    failing = catalog.errors + (catalog.warnings if app.config.dmsite_strict else [])  # strict: like --strict
+    for problem in failing:
         logger.error("%s", problem, type="dmsite", subtype="data")
-    if app.config.dmsite_strict:
-        for problem in catalog.warnings:
-            logger.warning("%s", problem, type="dmsite", subtype="data")
-    if catalog.errors:
-        raise DataProblems(f"{len(catalog.errors)} problem(s) in {data_dir}; nothing was written")
+    if failing:
+        raise DataProblems(f"{len(failing)} problem(s) in {data_dir}; nothing was written")
     cache = Path(app.config.dmsite_cache_dir or Path(app.confdir) / ".cache" / "dmsite")
     _current = BuildData(catalog, provenance, data_digest(data_dir), data_dir, cache)
     return _current
