@@ -17,11 +17,13 @@ from .html import anchor, esc, link, markdown
 from .tables import Column, table
 
 
-def select_requirements(catalog: Catalog, source: str | None = None, prefix: str | None = None) -> list[Requirement]:
+def select_requirements(
+    catalog: Catalog, source: str | None = None, prefix: str | None = None, every: bool = False
+) -> list[Requirement]:
     """Requirements from document *source* and/or with id *prefix*.
 
-    With neither, higher-level requirements (traced to by others and allocated to nothing,
-    e.g. OSS requirements above DMSR ones) are left out.
+    With neither (and not *every*), higher-level requirements (traced to by others and
+    allocated to nothing, e.g. OSS requirements above DMSR ones) are left out.
     """
     traced_to = {t for r in catalog.requirements.values() for t in r.traces}
     chosen = []
@@ -30,7 +32,7 @@ def select_requirements(catalog: Catalog, source: str | None = None, prefix: str
             continue
         if prefix is not None and not req.id.startswith(prefix):
             continue
-        if source is None and prefix is None and req.id in traced_to and not req.allocated:
+        if not every and source is None and prefix is None and req.id in traced_to and not req.allocated:
             continue
         chosen.append(req)
     return sorted(chosen, key=lambda r: r.id)

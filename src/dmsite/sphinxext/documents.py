@@ -172,11 +172,11 @@ class GlossaryCandidatesDirective(DataDirective):
 class _RequirementsDirective(DataDirective):
     option_spec = {"source": directives.unchanged, "prefix": directives.unchanged}
 
-    def requirements(self) -> list[Any]:
+    def requirements(self, every: bool = False) -> list[Any]:
         source, prefix = self.options.get("source"), self.options.get("prefix")
         if source and source not in self.catalog.documents:
             self.warn(f"unknown document '{source}' in :source:")
-        chosen = traceability.select_requirements(self.catalog, source, prefix)
+        chosen = traceability.select_requirements(self.catalog, source, prefix, every)
         if not chosen and self.catalog.requirements:
             self.warn("no requirement matches :source: / :prefix:")
         return chosen
@@ -186,7 +186,7 @@ class RequirementsDirective(_RequirementsDirective):
     """``dm-requirements``: requirement entries (anchors for ``{req}`` and the matrices)."""
 
     def run(self) -> list[nodes.Node]:
-        reqs = self.requirements()
+        reqs = self.requirements(every=True)
         self.note_entries("req", [r.id for r in reqs])
         return self.html(traceability.requirements_html(self.catalog, reqs))
 
