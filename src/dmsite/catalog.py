@@ -57,6 +57,7 @@ class Catalog:
     files: list[Path] = field(default_factory=list)
     successors: dict[str, list[str]] = field(default_factory=dict)
     children: dict[str, list[str]] = field(default_factory=dict)
+    _wbs_suffixes: dict[str, WbsElement | None] = field(default_factory=dict, repr=False)
 
     # -- building ---------------------------------------------------------------
 
@@ -142,8 +143,10 @@ class Catalog:
             return None
         if code in self.wbs:
             return self.wbs[code]
-        matches = [w for c, w in self.wbs.items() if c.endswith("." + code)]
-        return matches[0] if len(matches) == 1 else None
+        if code not in self._wbs_suffixes:  # cached: pages resolve the same short codes many times
+            matches = [w for c, w in self.wbs.items() if c.endswith("." + code)]
+            self._wbs_suffixes[code] = matches[0] if len(matches) == 1 else None
+        return self._wbs_suffixes[code]
 
     def table(self, role: str) -> dict[str, Record]:
         """The records of one kind, by its role name (``milestone``, ``doc``, ...)."""
