@@ -6,6 +6,7 @@ Orders are stable (date, then id) so every renderer is deterministic.
 
 from __future__ import annotations
 
+import bisect
 import datetime as dt
 import fnmatch
 from collections import Counter
@@ -250,13 +251,17 @@ def burndown(catalog: Catalog, scope: Scope | None = None) -> Burndown:
     last = scope.end or max(max(m.due, forecast_done(m)) for m in chosen)
     dates = month_starts(first, last)
     dates.append(_next_month(last))
-    baseline = [sum(m.due > t for m in chosen) for t in dates]
-    forecast = [sum(forecast_done(m) > t for m in chosen) for t in dates]
-    achieved: list[int | None] = [
-        sum(m.completed is None or m.completed > t for m in chosen) if t <= catalog.status_date else None
-        for t in dates
-    ]
+    baseline = _open_after(sorted(m.due for m in chosen), dates)
+    forecast = _open_after(sorted(forecast_done(m) for m in chosen), dates)
+    never = sum(m.completed is None for m in chosen)
+    done = [n + never for n in _open_after(sorted(m.completed for m in chosen if m.completed), dates)]
+    achieved: list[int | None] = [n if t <= catalog.status_date else None for n, t in zip(done, dates, strict=True)]
     return Burndown(dates, baseline, forecast, achieved, catalog.status_date, len(chosen))
+
+
+def _open_after(days: list[dt.date], dates: list[dt.date]) -> list[int]:
+    """For each date t, how many of the sorted *days* are after t."""
+    return [len(days) - bisect.bisect_right(days, t) for t in dates]
 
 
 # -- releases, test and key milestones ----------------------------------------------

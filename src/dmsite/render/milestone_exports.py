@@ -60,6 +60,8 @@ def ics_text(value: str) -> str:
 
 def fold(line: str, limit: int = 75) -> str:
     """Fold a content line into pieces of at most *limit* octets (UTF-8 safe), CRLF + space between."""
+    if len(line) <= limit and line.isascii():
+        return line
     pieces: list[str] = []
     current, size = "", 0
     for ch in line:
