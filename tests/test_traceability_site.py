@@ -159,7 +159,7 @@ def test_links_both_ways(site: Site) -> None:
     _build(site)
     page = site.page()
     entry = page.select_one("#req-DMS-REQ-0002")
-    assert entry is not None and entry.find_parent("table").get("class") and "dm-requirements" in entry.find_parent("table")["class"]
+    assert entry is not None and "dm-requirements" in entry.find_parent("table")["class"]
     link = page.select_one("table.dm-trace-component-reqs a.dm-req")
     assert link["href"].startswith("#req-")
     row = entry.find_parent("tr")
