@@ -24,6 +24,9 @@ dmsite_jira_url = "https://jira.lsstcorp.org/browse/"  # milestone Jira keys lin
 html_theme = "pydata_sphinx_theme"
 html_title = "LSST Data Management"
 html_last_updated_fmt = None
+html_context = {"default_mode": "auto"}  # light/dark follows the reader's system (and no console error)
+# `dmsite publish` adds the version switcher (switcher.json at the site root) to navbar_end;
+# local builds have no switcher (see dmsite.sphinxext.versions).
 html_theme_options = {
     "navbar_end": ["theme-switcher", "navbar-icon-links"],
     "footer_start": ["dmsite-provenance"],
