@@ -19,7 +19,7 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
-from generate import STATUS_DATE, WBS_COUNT, wbs_code, write  # noqa: E402
+from generate import STATUS_DATE, WBS_COUNT, wbs_code, write
 
 ROOT = Path(__file__).resolve().parent.parent
 CONF = f"""
