@@ -18,6 +18,7 @@ html_title = "Test site"
 dmsite_data_dir = "data"
 dmsite_status_date = "2021-05-10"
 dmsite_repo_url = "https://example.org/project"
+html_context = {"default_mode": "auto"}
 html_theme_options = {
     "navbar_end": ["navbar-icon-links"],
     "footer_start": ["dmsite-provenance"],

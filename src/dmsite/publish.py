@@ -231,8 +231,12 @@ def _worktree(repo: git.Repo, commit: str, parent: Path) -> Iterator[Path]:
             repo.git.worktree("prune")
 
 
-def _tail(text: str, lines: int = 25) -> str:
-    return "\n".join(text.strip().splitlines()[-lines:])
+def _explain(output: str, tree: Path, limit: int = 40) -> str:
+    """Sphinx's messages without its crash report, paths relative to the repository."""
+    text = output.split("\nVersions\n====")[0].replace(f"{tree}/", "")
+    lines = [line for line in text.splitlines() if line.strip()]
+    more = f"\n... ({len(lines) - limit} more lines)" if len(lines) > limit else ""
+    return "\n".join(lines[:limit]) + more
 
 
 def build_version(repo: git.Repo, version: Version, options: PublishOptions, work: Path, out: Path) -> str | None:
@@ -251,7 +255,7 @@ def build_version(repo: git.Repo, version: Version, options: PublishOptions, wor
         env = {**os.environ, VERSION_ENV: version.version, SWITCHER_ENV: SWITCHER_URL}
         done = subprocess.run(command, cwd=tree, env=env, capture_output=True, text=True, check=False)
         if done.returncode != 0:
-            return f"sphinx-build exited with {done.returncode}:\n{_tail(done.stderr or done.stdout)}"
+            return f"sphinx-build exited with {done.returncode}:\n{_explain(done.stderr or done.stdout, tree)}"
         if not (out / "index.html").is_file():
             return "sphinx-build wrote no index.html"
     (out / STAMP).write_text(json.dumps(asdict(version), indent=2) + "\n", encoding="utf-8")

@@ -143,6 +143,12 @@ def changes(ch: MilestoneChanges, since: str, known: Collection[str]) -> str:
 
 
 def _section(key: str, title: str, rows: Sequence[object], columns: list[Column]) -> str:
+    """A short plain table (no filter box) under its own caption."""
     if not rows:
         return f'<p class="dm-changes-{key} dm-empty">{esc(title)}: none.</p>'
-    return table(rows, columns, css=f"dm-changes-{key}", caption=f"{title} ({len(rows)})")
+    head = "".join(f'<th scope="col">{esc(c.title)}</th>' for c in columns)
+    body = "\n".join("<tr>" + "".join(f"<td>{c.cell(row)}</td>" for c in columns) + "</tr>" for row in rows)
+    return (
+        f'<table class="dm-table dm-changes-{key}"><caption>{esc(title)} ({len(rows)})</caption>'
+        f"<thead><tr>{head}</tr></thead><tbody>\n{body}\n</tbody></table>"
+    )
