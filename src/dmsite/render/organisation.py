@@ -8,7 +8,7 @@ from ..catalog import Catalog
 from ..model import Group, Role
 from .graphviz import dot_string
 from .html import esc, link, markdown, ref_url
-from .products import FONT, entry, fields, person_link, product_link, wbs_link, wbs_sort_key
+from .products import FONT, entry, fields, label_text, person_link, product_link, tooltip, wbs_link, wbs_sort_key
 
 SCIENTIST_FILL = "#a8d5a2"  # LDM-294 Fig. 5 draws scientists in green
 OTHER_FILL = "#ffffff"
@@ -99,24 +99,24 @@ def org_chart_dot(catalog: Catalog, graph_id: str = "dm-org-chart") -> str:
 
 
 def _role_node(catalog: Catalog, role: Role, owners: set[str]) -> str:
-    rows = [f"<b>{_label(role.title)}</b>"]
+    rows = [f"<b>{label_text(role.title)}</b>"]
     names = [catalog.people[h].name if h in catalog.people else h for h in role.holders]
-    rows += [_label(name) for name in names] or ['<i>vacant</i>']
+    rows += [label_text(name) for name in names] or ['<i>vacant</i>']
     notes = []
     if role.scientist:
         notes.append("scientist")
     if any(h in owners for h in role.holders):
         notes.append("product owner")
     if notes:
-        rows.append(f'<font point-size="8">{_label(", ".join(notes))}</font>')
+        rows.append(f'<font point-size="8">{label_text(", ".join(notes))}</font>')
     cells = "".join(f"<tr><td>{row}</td></tr>" for row in rows)
     label = f'<<table border="0" cellborder="0" cellspacing="0" cellpadding="1">{cells}</table>>'
     fill = SCIENTIST_FILL if role.scientist else OTHER_FILL
     css = "dm-scientist" if role.scientist else "dm-role"
-    tooltip = f"{role.title}: {', '.join(names) or 'vacant'}"
+    hint = f"{role.title}: {', '.join(names) or 'vacant'}"
     return (
         f"{dot_string(role.id)} [label={label}, fillcolor={dot_string(fill)}, class={dot_string(css)}, "
-        f"URL={dot_string(ref_url('role', role.id))}, tooltip={dot_string(tooltip)}];"
+        f"URL={dot_string(ref_url('role', role.id))}, tooltip={tooltip(hint)}];"
     )
 
 
@@ -136,8 +136,6 @@ def _legend() -> list[str]:
     ]
 
 
-def _label(text: str) -> str:
-    return esc(" ".join(text.split()))
 
 
 # -- entries (§6, §7, §8) -------------------------------------------------------------

@@ -81,10 +81,10 @@ def top_level_wbs(catalog: Catalog) -> list[str]:
     return roots
 
 
-def level2_code(catalog: Catalog, code: str | None) -> str | None:
-    """The top-level element (Table 3) that *code* falls under, if any."""
+def level2_code(catalog: Catalog, code: str | None, tops: set[str] | None = None) -> str | None:
+    """The top-level element (Table 3) that *code* falls under, if any (*tops*: precomputed top level)."""
     element = catalog.resolve_wbs(code)
-    tops = set(top_level_wbs(catalog))
+    tops = set(top_level_wbs(catalog)) if tops is None else tops
     current = element.code if element else None
     while current is not None and current not in tops:
         current = wbs_parent(catalog, current)
@@ -262,14 +262,14 @@ def product_tree_dot(
 
 
 def _tree_node(catalog: Catalog, product: Product, hidden: list[str], max_packages: int) -> str:
-    rows = [f"<b>{_label(product.name)}</b>"]
+    rows = [f"<b>{label_text(product.name)}</b>"]
     element = catalog.resolve_wbs(product.wbs)
     if product.wbs:
-        rows.append(f'<font point-size="9" color="#445566">{_label(element.code if element else product.wbs)}</font>')
+        rows.append(f'<font point-size="9" color="#445566">{label_text(element.code if element else product.wbs)}</font>')
     packages = product.packages[:max_packages]
     for start in range(0, len(packages), PACKAGES_PER_LINE):
         chunk = ", ".join(packages[start:start + PACKAGES_PER_LINE])
-        rows.append(f'<font point-size="9" face="monospace">{_label(chunk)}</font>')
+        rows.append(f'<font point-size="9" face="monospace">{label_text(chunk)}</font>')
     if len(product.packages) > max_packages:
         rows.append(f'<font point-size="8">+{len(product.packages) - max_packages} more packages</font>')
     if hidden:
@@ -278,16 +278,21 @@ def _tree_node(catalog: Catalog, product: Product, hidden: list[str], max_packag
     cells = "".join(f"<tr><td>{row}</td></tr>" for row in rows)
     label = f'<<table border="0" cellborder="0" cellspacing="0" cellpadding="1">{cells}</table>>'
     fill = "#eef1f4" if product.grouping or catalog.children_of(product.id) else "#ffffff"
-    tooltip = f"{product.name}: {product.description}" if product.description else product.name
+    hint = f"{product.name}: {product.description}" if product.description else product.name
     return (
         f"{dot_string(product.id)} [label={label}, fillcolor={dot_string(fill)}, "
-        f"URL={dot_string(ref_url('product', product.id))}, tooltip={dot_string(tooltip)}];"
+        f"URL={dot_string(ref_url('product', product.id))}, tooltip={tooltip(hint)}];"
     )
 
 
-def _label(text: str) -> str:
-    """Text for a graphviz HTML-like label: entities escaped, one line."""
-    return esc(" ".join(text.split()))
+def label_text(text: str) -> str:
+    """Text for a graphviz HTML-like label: entities escaped, one line, backslashes kept literal."""
+    return esc(" ".join(text.split())).replace("\\", "\\\\")
+
+
+def tooltip(text: str) -> str:
+    """A DOT tooltip: one line; graphviz unescapes tooltips twice, so a literal backslash takes four."""
+    return dot_string(" ".join(text.split()).replace("\\", "\\\\"))
 
 
 def figure(svg: str, css: str, caption: str = "") -> str:
@@ -300,9 +305,11 @@ def figure(svg: str, css: str, caption: str = "") -> str:
 
 def product_table(catalog: Catalog, products: list[Product], caption: str = "") -> str:
     """Every product with WBS, area (top-level element), name, description, effective manager/owner, packages."""
+    tops = set(top_level_wbs(catalog))
+    areas = {p.id: level2_code(catalog, p.wbs, tops) for p in products}
     columns = [
         Column("WBS", lambda p: wbs_link(catalog, _p(p).wbs), lambda p: wbs_sort_text(catalog.wbs_key(_p(p).wbs))),
-        Column("Area", lambda p: _area(catalog, _p(p)), lambda p: _area_text(catalog, _p(p))),
+        Column("Area", lambda p: _area(catalog, areas[_p(p).id]), lambda p: _area_text(catalog, areas[_p(p).id])),
         Column("Product", lambda p: link("product", _p(p).id, _p(p).name), lambda p: _p(p).name),
         Column("Description", lambda p: esc(_p(p).description or "")),
         Column("Manager", lambda p: contact_html(catalog, contact(catalog, _p(p), "manager")),
@@ -319,15 +326,13 @@ def _p(row: object) -> Product:
     return row
 
 
-def _area(catalog: Catalog, product: Product) -> str:
-    code = level2_code(catalog, product.wbs)
+def _area(catalog: Catalog, code: str | None) -> str:
     if not code:
         return ""
     return f'<span title="{esc(catalog.wbs[code].name)}">{link("wbs", code)}</span>'
 
 
-def _area_text(catalog: Catalog, product: Product) -> str:
-    code = level2_code(catalog, product.wbs)
+def _area_text(catalog: Catalog, code: str | None) -> str:
     return f"{code} {catalog.wbs[code].name}" if code else ""
 
 
