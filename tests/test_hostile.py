@@ -151,3 +151,21 @@ def test_twenty_broken_files_give_twenty_located_messages(
     assert len(lines) == 20 and all(LOCATED.match(line) for line in lines)
     assert len({line.split(":")[0] for line in lines}) == 20  # one message per file
     assert "FAILED: 0 records, 20 errors" in out
+
+
+@pytest.mark.parametrize("name", ["every_problem_in_one_run", "yaml_billion_laughs"])
+def test_sphinx_build_command_lists_the_messages_without_a_crash_report(name: str, site: Site) -> None:
+    """``sphinx-build`` (what ``make html`` runs): exit 2, the located errors, no traceback, no page."""
+    prepare(name, site.root)
+    site.write("index.md", INDEX)
+    site.conf()
+    done = subprocess.run(
+        [sys.executable, "-m", "sphinx", "-q", "-b", "html", str(site.root), str(site.outdir)],
+        capture_output=True, text=True, timeout=120, check=False,
+    )
+    assert done.returncode == 2
+    assert "Traceback" not in done.stderr and "open an issue" not in done.stderr
+    for line in problem_lines(expected(name)):
+        assert f"ERROR: {line}" in done.stderr
+    assert "dmsite data error: " in done.stderr
+    assert not list(site.outdir.rglob("*.html"))

@@ -7,8 +7,10 @@ inherit it, and a data change is detected by the digest of the data files.
 from __future__ import annotations
 
 import hashlib
+import sys
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any, TextIO
 
 from sphinx.application import Sphinx
 from sphinx.errors import SphinxError
@@ -23,6 +25,33 @@ logger = logging.getLogger(__name__)
 
 class DataProblems(SphinxError):
     category = "dmsite data error"
+
+
+def _report_data_problems_briefly() -> None:
+    """Make sphinx-build end on data errors with their list alone, not a crash report with a traceback.
+
+    The errors were logged already; sphinx-build still exits with status 2.
+    """
+    from sphinx.cmd import build
+
+    cli_errors = sys.modules.get("sphinx._cli.util.errors")  # Sphinx >= 8.2 reports through this one
+    for module in (build, cli_errors):
+        original = getattr(module, "handle_exception", None)
+        if original is None or getattr(original, "dmsite", False):
+            continue
+
+        def handle_exception(*args: Any, _original: Any = original, **kwargs: Any) -> None:
+            # (app, args, exception[, stderr]) in sphinx.cmd.build; (exception, *, stderr, ...) in sphinx._cli
+            exception = next((a for a in args if isinstance(a, BaseException)), None)
+            verbose = kwargs.get("print_traceback") or any(getattr(a, "traceback", None) is True for a in args)
+            if isinstance(exception, DataProblems) and not verbose:
+                stderr: TextIO = kwargs.get("stderr") or (args[3] if len(args) > 3 else sys.stderr)
+                print(f"\n{exception.category}: {exception}", file=stderr)
+                return
+            _original(*args, **kwargs)
+
+        handle_exception.dmsite = True  # type: ignore[attr-defined]
+        module.handle_exception = handle_exception  # type: ignore[union-attr]
 
 
 @dataclass(frozen=True)
@@ -57,6 +86,7 @@ def load(app: Sphinx) -> BuildData:
     for problem in failing:
         logger.error("%s", problem, type="dmsite", subtype="data")
     if failing:
+        _report_data_problems_briefly()
         raise DataProblems(f"{len(failing)} problem(s) in {data_dir}; nothing was written")
     cache = Path(app.config.dmsite_cache_dir or Path(app.confdir) / ".cache" / "dmsite")
     _current = BuildData(catalog, provenance, data_digest(data_dir), data_dir, cache)
