@@ -253,3 +253,35 @@ def test_same_data_builds_byte_identical_pages(make_site: Callable[..., Site], p
         return re.findall(r"<svg.*?</svg>", site.html(page), re.S)
 
     assert svgs(first) and svgs(first) == svgs(second)
+
+
+def test_key_milestones_show_the_previous_forecast_from_git(site: Site) -> None:
+    import git
+
+    make(site)
+    site.write("index.md", "# Key\n\n:::{dm-key-milestones}\n:::\n")
+    repo = git.Repo.init(site.root)
+    with repo.config_writer() as config:
+        config.set_value("user", "name", "Test").set_value("user", "email", "test@example.invalid")
+    repo.index.add(["data/milestones/ms.yaml", "data/wbs/wbs.yaml"])
+    repo.index.commit("baseline")
+    data = site.root / "data/milestones/ms.yaml"
+    data.write_text(data.read_text().replace("forecast: 2022-01-15", "forecast: 2022-03-01"))
+    repo.index.add(["data/milestones/ms.yaml"])
+    repo.index.commit("re-forecast LDM-503-10")
+    site.build()
+    table = site.page().select_one("table.dm-key-milestones")
+    assert "Previous forecast" in [th.get_text() for th in table.select("thead th")]
+    rows = {r.td.get_text(): [td.get_text() for td in r.select("td")] for r in table.select("tbody tr")}
+    assert rows["LDM-503-10"][2:4] == ["2022-03-01", "2022-01-15"]
+    assert rows["DM-DRP-2"][3] == ""  # never re-forecast
+
+
+def test_project_graph_filtered_by_level(site: Site) -> None:
+    make(site)
+    site.write("graph.md", "# Graph\n\n:::{dm-dependency-graph}\n:levels: 2\n:no-neighbours:\n:::\n")
+    site.build()
+    svg = site.page("graph").select_one(".dm-graph svg")
+    shown = sorted(g.find("title").get_text() for g in svg.select("g.node"))
+    assert shown == ["DM-DRP-1", "LDM-503-02", "LDM-503-10", "LDM-503-11"]
+    assert site.page("graph").select_one("ul.dm-legend") is not None

@@ -12,9 +12,13 @@ import fnmatch
 from collections import Counter
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
 
 from .catalog import Catalog, Status
 from .model import Milestone, WbsElement
+
+if TYPE_CHECKING:
+    from .history import ScheduleHistory
 
 DEFAULT_TEST_PATTERN = "LDM-503-*"
 
@@ -299,6 +303,16 @@ def releases(
 def key_milestones(catalog: Catalog) -> list[Milestone]:
     """Milestones marked as key, by forecast."""
     return by_forecast(m for m in catalog.milestones.values() if m.key_milestone)
+
+
+def previous_forecasts(history: ScheduleHistory, milestones: Iterable[Milestone]) -> dict[str, dt.date]:
+    """Per milestone re-forecast in the history: its forecast before the latest re-forecast."""
+    result = {}
+    for m in milestones:
+        moves = history.reforecasts(m.id)
+        if moves:
+            result[m.id] = moves[-1][0].effective_forecast
+    return result
 
 
 def neighbours(catalog: Catalog, milestones: Iterable[Milestone]) -> list[Milestone]:

@@ -22,12 +22,14 @@ from sphinx.application import Sphinx
 from sphinx.util import logging
 
 from .. import schedule
+from ..history import HistoryError
 from ..model import Milestone
 from ..render import charts, depgraph, milestone_exports
 from ..render import milestones as render
 from ..render.graphviz import render_svg
 from ..render.html import esc
 from .base import DataDirective
+from .history import build_history
 from .state import current
 
 logger = logging.getLogger(__name__)
@@ -301,11 +303,29 @@ class GanttChart(MilestoneDirective):
 
 
 class KeyMilestones(MilestoneDirective):
-    """Milestones marked ``key: true``, sorted by forecast. Scope options."""
+    """Milestones marked ``key: true``, sorted by forecast; when the data is in git, a column shows
+    each one's forecast before its latest re-forecast.
+
+    Options: the scope options and ``:no-history:`` (leave the previous forecast out).
+    """
+
+    option_spec = {**SCOPE_OPTIONS, "no-history": directives.flag}
 
     def run(self) -> list[nodes.Node]:
-        chosen = [m for m in schedule.key_milestones(self.catalog) if self.scope().admits(self.catalog, m)]
-        return self.html(render.key_table(self.catalog, chosen))
+        scope = self.scope()
+        chosen = [m for m in schedule.key_milestones(self.catalog) if scope.admits(self.catalog, m)]
+        previous = None
+        if "no-history" not in self.options:
+            try:
+                history = build_history()
+            except HistoryError as exc:
+                self.warn(f"no previous forecasts: {exc}")
+                history = None
+            if history is not None:
+                self.env.metadata[self.env.docname]["dmsite_history"] = True  # re-read when the commit changes
+                found = schedule.previous_forecasts(history, chosen)
+                previous = {mid: day.isoformat() for mid, day in found.items()}
+        return self.html(render.key_table(self.catalog, chosen, previous))
 
 
 class MilestoneTable(MilestoneDirective):
