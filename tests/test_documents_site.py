@@ -163,9 +163,9 @@ def test_document_tree_shows_status_and_links(site: Site) -> None:
     assert "5,2" in draft.select_one("path, polygon").get("stroke-dasharray", "")
     assert released.select_one("a")["xlink:href"] == "#doc-LDM-148"
     assert "LDM-1480" not in [g.get("id", "")[len("doc-tree-"):] for g in svg.select("g.node")]  # unrelated: left out
-    legend = svg.select_one("g#legend-planned")
-    assert legend is not None and "Planned" in legend.get_text()
-    assert {"derives", "plans"} <= {t.get_text() for t in svg.select("g.edge text")}
+    legend = [(t.get_text(), t.get("fill")) for t in svg.select("g#dm-legend text")]
+    assert ("Planned, not yet written", "#c0392b") in legend
+    assert {"→ derives", "→ plans"} <= {text for text, _ in legend}
     html = site.html("documents")
     assert "<script>alert(1)" not in html and "&lt;script&gt;alert(1)" in html
     assert "<b>note</b>" not in html

@@ -144,3 +144,17 @@ def test_unknown_all_caps_words_are_glossary_candidates(site: Site) -> None:
     assert {"FOO", "BAR"} <= set(words)
     assert not {"DM", "AP", "ZZZ", "DACs", "DAC"} & set(words)
     assert words["FOO"].select_one("a")["href"] == "index.html"
+
+
+def test_parallel_build_gives_the_same_tables(make_site) -> None:  # type: ignore[no-untyped-def]
+    serial, parallel = make_site("serial"), make_site("parallel")
+    for s in (serial, parallel):
+        _write(s)
+        s.write("index.md", INDEX.replace("other\n", "other\n" + "".join(f"p{i}\n" for i in range(8))))
+        for i in range(8):  # enough pages for Sphinx to read in parallel
+            s.write(f"p{i}.md", f"# Page {i}\n\n{'The AP.' if i == 7 else 'Nothing.'}\n")
+    serial.build()
+    parallel.build(parallel=2)
+    for name in ("index", "glossary"):
+        assert _terms(parallel.page(name)) == _terms(serial.page(name))
+    assert _terms(parallel.page("glossary")) == ["AP", "DAC", "DM", "LSST", "OSS"]

@@ -21,8 +21,11 @@ STATUS_STYLE: dict[str, tuple[str, str, str, str]] = {
     "planned": ("rounded,dashed,filled", "#c0392b", "#c0392b", "#fdf0ef"),
 }
 STATUS_LABEL = {"released": "Released", "draft": "Draft", "planned": "Planned, not yet written"}
-EDGE_STYLES = ("solid", "dashed", "dotted", "bold")
-EDGE_COLOURS = ("#555555", "#2e7d32", "#6a1b9a", "#e65100", "#00838f", "#ad1457")
+# relation type → edge colour (no red: red means "planned")
+EDGE_COLOURS = (
+    "#555555", "#2e7d32", "#6a1b9a", "#1565c0", "#ef6c00", "#00838f",
+    "#ad1457", "#827717", "#4e342e", "#283593", "#00695c", "#9e9d24",
+)
 
 
 def related(catalog: Catalog) -> dict[str, list[tuple[str, str, str]]]:
@@ -50,7 +53,8 @@ def tree_documents(catalog: Catalog, handles: Iterable[str] = (), series: Iterab
 
 def _node(doc: Document) -> str:
     style, colour, text_colour, fill = STATUS_STYLE[doc.status]
-    label = doc.handle + "\n" + "\n".join(textwrap.wrap(doc.title, 26)[:4])
+    title = textwrap.wrap(doc.title, 30)[:3] if doc.title != doc.handle else []
+    label = "\n".join([doc.handle, *title])
     tooltip = f"{doc.handle}: {doc.title} ({doc.status})"
     return (
         f"  {dot_string(doc.handle)} [label={dot_string(label)}, style={dot_string(style)}, color={dot_string(colour)}, "
@@ -59,57 +63,45 @@ def _node(doc: Document) -> str:
     )
 
 
-def _edge_styles(types: Iterable[str]) -> dict[str, tuple[str, str]]:
-    ordered = sorted(set(types))
-    return {t: (EDGE_STYLES[i % len(EDGE_STYLES)], EDGE_COLOURS[i % len(EDGE_COLOURS)]) for i, t in enumerate(ordered)}
+def _edge_colours(types: Iterable[str]) -> dict[str, str]:
+    return {t: EDGE_COLOURS[i % len(EDGE_COLOURS)] for i, t in enumerate(sorted(set(types)))}
 
 
-def _legend(statuses: Iterable[str], edge_styles: dict[str, tuple[str, str]]) -> list[str]:
-    lines = ['  subgraph cluster_legend {', '    label="Legend"; fontsize=10; color="#bbbbbb"; style="rounded";']
-    previous = None
+def _legend(statuses: Iterable[str], colours: dict[str, str]) -> str:
+    """One node holding a table: the statuses drawn as their nodes are, the relation types in their colours."""
+    cells = []
     for status in [s for s in STATUS_STYLE if s in set(statuses)]:
         style, colour, text_colour, fill = STATUS_STYLE[status]
-        name = dot_string(f"legend:{status}")
-        lines.append(
-            f"    {name} [label={dot_string(STATUS_LABEL[status])}, style={dot_string(style)}, color={dot_string(colour)}, "
-            f"fontcolor={dot_string(text_colour)}, fillcolor={dot_string(fill)}, fontsize=9, "
-            f"id={dot_string('legend-' + status)}];"
+        dashed = ' STYLE="dashed"' if "dashed" in style else ""
+        cells.append(
+            f'<TR><TD BORDER="1" COLOR="{colour}" BGCOLOR="{fill}"{dashed}>'
+            f'<FONT COLOR="{text_colour}">{esc(STATUS_LABEL[status])}</FONT></TD></TR>'
         )
-        if previous:
-            lines.append(f"    {previous} -> {name} [style=invis];")
-        previous = name
-    for rel_type, (style, colour) in edge_styles.items():
-        a, b = dot_string(f"legend:{rel_type}:a"), dot_string(f"legend:{rel_type}:b")
-        lines.append(f'    {a} [label="", shape=point, width=0.05]; {b} [label="", shape=point, width=0.05];')
-        lines.append(
-            f"    {a} -> {b} [label={dot_string(rel_type)}, style={dot_string(style)}, color={dot_string(colour)}, "
-            f"fontcolor={dot_string(colour)}, fontsize=9];"
-        )
-    lines.append("  }")
-    return lines
+    for rel_type, colour in colours.items():
+        cells.append(f'<TR><TD ALIGN="LEFT"><FONT COLOR="{colour}">&#8594; {esc(rel_type)}</FONT></TD></TR>')
+    table = '<TABLE BORDER="0" CELLSPACING="4"><TR><TD><B>Legend</B></TD></TR>' + "".join(cells) + "</TABLE>"
+    return f'  "dm-legend" [shape=box, style="rounded", color="#bbbbbb", fontsize=9, id="dm-legend", label=<{table}>];'
 
 
 def tree_dot(catalog: Catalog, docs: list[Document]) -> str:
-    """DOT of *docs* and the relations among them: the related-to document above the one relating."""
+    """DOT of *docs* and the relations among them: the related-to document left of the one relating."""
     shown = {d.handle for d in docs}
-    edges = sorted(
-        (rel.to, doc.handle, rel.type) for doc in docs for rel in doc.relations if rel.to in shown
-    )
-    styles = _edge_styles(t for _, _, t in edges)
+    edges = sorted((rel.to, doc.handle, rel.type) for doc in docs for rel in doc.relations if rel.to in shown)
+    colours = _edge_colours(t for _, _, t in edges)
     lines = [
         "digraph documents {",
-        '  graph [rankdir=TB, nodesep=0.3, ranksep=0.5, fontname="Helvetica"];',
-        '  node [shape=box, fontname="Helvetica", fontsize=10, margin="0.12,0.06"];',
+        '  graph [rankdir=LR, nodesep=0.15, ranksep=0.6, fontname="Helvetica"];',
+        '  node [shape=box, fontname="Helvetica", fontsize=10, margin="0.12,0.05"];',
         '  edge [fontname="Helvetica", fontsize=8, arrowsize=0.7];',
     ]
     lines += [_node(d) for d in docs]
     for upper, lower, rel_type in edges:
-        style, colour = styles[rel_type]
+        colour = colours[rel_type]
         lines.append(
-            f"  {dot_string(upper)} -> {dot_string(lower)} [style={dot_string(style)}, color={dot_string(colour)}, "
+            f"  {dot_string(upper)} -> {dot_string(lower)} [color={dot_string(colour)}, "
             f"tooltip={dot_string(f'{lower} {rel_type} {upper}')}];"
         )
-    lines += _legend({d.status for d in docs}, styles)
+    lines.append(_legend({d.status for d in docs}, colours))
     lines.append("}")
     return "\n".join(lines) + "\n"
 

@@ -16,7 +16,7 @@ _TAGS = re.compile(r"<[^>]*>")
 _SPACE = re.compile(r"\s+")
 # words made of letters, digits and inner hyphens; ids like DMS-REQ-0002 are one word
 _WORD = re.compile(r"[A-Za-z0-9]+(?:-[A-Za-z0-9]+)*")
-_ALL_CAPS = re.compile(r"^[A-Z][A-Z0-9]*[A-Z][A-Z0-9]*$")
+_ALL_CAPS = re.compile(r"^[A-Z]{2,}[0-9]*$")  # 'DM', 'DP0'; not 'F17F' (a cycle name)
 
 
 def html_text(markup: str) -> str:

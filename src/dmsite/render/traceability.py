@@ -101,7 +101,7 @@ def allocation(catalog: Catalog, reqs: Iterable[Requirement]) -> Allocation:
 
 def _req_label(catalog: Catalog, req_id: str) -> str:
     req = catalog.requirements.get(req_id)
-    title = f" {esc(req.title)}" if req else ""
+    title = f" {esc(req.title)}" if req and req.title != req_id else ""
     return f"{link('req', req_id)}{title}"
 
 
@@ -116,9 +116,15 @@ def _list(items: list[str], render: Callable[[str], str]) -> str:
     return '<ul class="dm-trace-list">' + "".join(f"<li>{render(i)}</li>" for i in items) + "</ul>"
 
 
+LONG_LIST = 12  # coverage lists longer than this are folded
+
+
 def _figure(count: int, total: int, text: str, items: list[str], render: Callable[[str], str]) -> str:
-    listed = f": {', '.join(render(i) for i in items)}" if items else ""
-    return f'<li><span class="dm-count">{count}</span> of {total} {esc(text)}{listed}</li>'
+    figure = f'<span class="dm-count">{count}</span> of {total} {esc(text)}'
+    listed = ", ".join(render(i) for i in items)
+    if len(items) > LONG_LIST:
+        return f"<li><details><summary>{figure}</summary>{listed}</details></li>"
+    return f"<li>{figure}: {listed}</li>" if items else f"<li>{figure}</li>"
 
 
 def _row(pair: object) -> tuple[str, list[str]]:
