@@ -80,7 +80,7 @@ class ChangesDirective(HistoryDirective):
         except hist.HistoryError as exc:
             if self.arguments:
                 self.warn(f"dm-changes: {exc}")
-            return self.note("dm-changes", f"No earlier version to compare with ({exc}).")
+            return self.note("dm-changes", "No earlier version to compare with.")
         label = f"{since} (commit {commit.hexsha[:8]} of {commit.committed_datetime.date().isoformat()})"
         found = hist.changes(old, hist.snapshot_of_catalog(self.catalog))
         return self.html(render.changes(found, label, self.catalog.milestones.keys()))
