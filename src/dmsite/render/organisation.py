@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections import defaultdict
+from collections import Counter, defaultdict
 
 from ..catalog import Catalog
 from ..model import Group, Role
@@ -13,6 +13,7 @@ from .products import FONT, entry, fields, label_text, person_link, product_link
 SCIENTIST_FILL = "#a8d5a2"  # LDM-294 Fig. 5 draws scientists in green
 OTHER_FILL = "#ffffff"
 TEAM_COLOR = "#8899aa"
+MAX_ROW = 8  # more roles than this on one level: the chart is drawn left to right
 
 
 # -- relations ----------------------------------------------------------------------
@@ -65,12 +66,34 @@ def roles_held(catalog: Catalog, person_id: str) -> list[Role]:
 # -- org chart (Fig. 5) ----------------------------------------------------------------
 
 
-def org_chart_dot(catalog: Catalog, graph_id: str = "dm-org-chart") -> str:
-    """Roles and holders, top-down by reporting line, teams boxed together, scientists green, a legend."""
+def reporting_depth(catalog: Catalog) -> dict[str, int]:
+    """How many reporting lines separate each role from the top (0: reports to no role); loops stop."""
+    depth = {}
+    for role in catalog.roles.values():
+        seen, current = {role.id}, role
+        while current.reports_to in catalog.roles and current.reports_to not in seen:
+            seen.add(current.reports_to)
+            current = catalog.roles[current.reports_to]
+        depth[role.id] = len(seen) - 1
+    return depth
+
+
+def chart_direction(catalog: Catalog, widest: int = MAX_ROW) -> str:
+    """Top-down (as LDM-294 Fig. 5) unless some level holds more than *widest* roles: then left to right."""
+    per_level = Counter(reporting_depth(catalog).values())
+    return "LR" if per_level and max(per_level.values()) > widest else "TB"
+
+
+def org_chart_dot(catalog: Catalog, graph_id: str = "dm-org-chart", direction: str | None = None) -> str:
+    """Roles and holders by reporting line, teams boxed together, scientists green, a legend.
+
+    *direction*: "TB" (top-down), "LR" (left to right) or None to choose by the width of the chart.
+    """
     owners = product_owners(catalog)
+    rankdir = direction or chart_direction(catalog)
     lines = [
         f"digraph {dot_string(graph_id)} {{",
-        f"  id={dot_string(graph_id)}; rankdir=TB; ranksep=0.45; nodesep=0.2; newrank=true; compound=true;",
+        f"  id={dot_string(graph_id)}; rankdir={rankdir}; ranksep=0.45; nodesep=0.2; newrank=true; compound=true;",
         f'  node [shape=box, style="rounded,filled", color="#445566", fontname={dot_string(FONT)}, target="_top",'
         ' margin="0.1,0.05"];',
         '  edge [arrowhead=none, color="#556677"];',
@@ -93,7 +116,7 @@ def org_chart_dot(catalog: Catalog, graph_id: str = "dm-org-chart") -> str:
     for role in sorted(catalog.roles.values(), key=lambda r: r.id):
         if role.reports_to and role.reports_to in catalog.roles:
             lines.append(f"  {dot_string(role.reports_to)} -> {dot_string(role.id)};")
-    lines += _legend()
+    lines += _legend(rankdir)
     lines.append("}")
     return "\n".join(lines) + "\n"
 
@@ -101,7 +124,7 @@ def org_chart_dot(catalog: Catalog, graph_id: str = "dm-org-chart") -> str:
 def _role_node(catalog: Catalog, role: Role, owners: set[str]) -> str:
     rows = [f"<b>{label_text(role.title)}</b>"]
     names = [catalog.people[h].name if h in catalog.people else h for h in role.holders]
-    rows += [label_text(name) for name in names] or ['<i>vacant</i>']
+    rows += [label_text(name) for name in names]
     notes = []
     if role.scientist:
         notes.append("scientist")
@@ -113,29 +136,27 @@ def _role_node(catalog: Catalog, role: Role, owners: set[str]) -> str:
     label = f'<<table border="0" cellborder="0" cellspacing="0" cellpadding="1">{cells}</table>>'
     fill = SCIENTIST_FILL if role.scientist else OTHER_FILL
     css = "dm-scientist" if role.scientist else "dm-role"
-    hint = f"{role.title}: {', '.join(names) or 'vacant'}"
+    hint = f"{role.title}: {', '.join(names)}" if names else role.title
     return (
         f"{dot_string(role.id)} [label={label}, fillcolor={dot_string(fill)}, class={dot_string(css)}, "
         f"URL={dot_string(ref_url('role', role.id))}, tooltip={tooltip(hint)}];"
     )
 
 
-def _legend() -> list[str]:
-    small = f"fontname={dot_string(FONT)}, fontsize=9"
-    return [
-        "  subgraph cluster_legend {",
-        f'    label="Legend"; fontname={dot_string(FONT)}; fontsize=10; style=rounded; color="#bbbbbb";',
-        f'    legend_scientist [label="Scientist", fillcolor="{SCIENTIST_FILL}", class="dm-scientist dm-legend", {small}];',
-        f'    legend_other [label="Management / engineering", fillcolor="{OTHER_FILL}", class="dm-legend", {small}];',
-        f'    legend_team [label="Team: roles sharing a WBS element", style="dashed,rounded", color="{TEAM_COLOR}",'
-        f' class="dm-legend", {small}];',
-        f'    legend_lines [shape=plaintext, style="", label="Lines join a role (below)\\nto the role it reports to (above)",'
-        f' class="dm-legend", {small}];',
-        "    legend_scientist -> legend_other -> legend_team -> legend_lines [style=invis];",
-        "  }",
+def _legend(rankdir: str) -> list[str]:
+    """One boxed table, so it stays compact whichever way the chart runs."""
+    earlier, later = ("left", "right") if rankdir == "LR" else ("above", "below")
+    rows = [
+        "<td><b>Legend</b></td>",
+        f'<td bgcolor="{SCIENTIST_FILL}" border="1" style="rounded">Scientist</td>',
+        f'<td bgcolor="{OTHER_FILL}" border="1" style="rounded">Management / engineering</td>',
+        f'<td border="1" style="dashed" color="{TEAM_COLOR}">Team: roles sharing a WBS element</td>',
+        f"<td>Lines join a role ({later})<br/>to the role it reports to ({earlier})</td>",
     ]
-
-
+    table = "".join(f"<tr>{row}</tr>" for row in rows)
+    label = (f'<<table border="1" color="#bbbbbb" cellborder="0" cellspacing="4" cellpadding="3" style="rounded">'
+             f"{table}</table>>")
+    return [f'  legend [shape=plain, style="", class="dm-legend", fontsize=9, label={label}];']
 
 
 # -- entries (§6, §7, §8) -------------------------------------------------------------
@@ -146,7 +167,7 @@ def role_entries(catalog: Catalog) -> str:
     parts = []
     for role in sorted(catalog.roles.values(), key=lambda r: r.title.casefold()):
         chaired, sits_on = groups_of(catalog, role.id)
-        holders = ", ".join(person_link(catalog, h) for h in role.holders) or '<span class="dm-missing">vacant</span>'
+        holders = ", ".join(person_link(catalog, h) for h in role.holders) or '<span class="dm-missing">none named</span>'
         body = fields([
             ("Held by", holders),
             ("Reports to", _role_link(catalog, role.reports_to)),

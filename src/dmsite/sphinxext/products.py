@@ -151,14 +151,18 @@ class WbsTableDirective(DataDirective):
 
 
 class OrgChartDirective(_GraphDirective):
-    """``dm-org-chart``: roles, holders and reporting lines; scientists in green (LDM-294 Fig. 5)."""
+    """``dm-org-chart``: roles, holders and reporting lines; scientists in green (LDM-294 Fig. 5).
 
-    option_spec = {"caption": directives.unchanged}
+    Options: ``:direction: TB|LR`` (default: top-down unless a level is too wide), ``:caption:``.
+    """
+
+    option_spec = {"caption": directives.unchanged, "direction": lambda arg: directives.choice(arg, ("TB", "LR"))}
 
     def run(self) -> list[nodes.Node]:
         if not self.catalog.roles:
             return self.html('<p class="dm-empty">No roles.</p>')
-        svg = self.svg(org.org_chart_dot(self.catalog, self.graph_id("dm-org-chart")))
+        dot = org.org_chart_dot(self.catalog, self.graph_id("dm-org-chart"), self.options.get("direction"))
+        svg = self.svg(dot)
         return self.html(render.figure(svg, "dm-org-chart", self.options.get("caption", ""))) if svg else []
 
 
