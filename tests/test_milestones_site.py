@@ -16,6 +16,8 @@ from milestone_data import MILESTONES, WBS
 INDEX = """
 # Milestones
 
+The first pipeline was {milestone}`DM-AP-1`.
+
 ```{toctree}
 wbs
 ```
@@ -141,6 +143,8 @@ def test_links_resolve_to_detail_blocks_and_graphs_link_there(site: Site) -> Non
     page, details = site.page(), site.page("wbs")
     link = page.select_one("ul.dm-overdue-list a")
     assert link["href"] == "wbs.html#milestone-DM-AP-2"
+    role = page.find("a", href="wbs.html#milestone-DM-AP-1")  # the {milestone} role links to the detail too
+    assert role is not None and "dm-completed" in role.select_one("code")["class"]
     block = details.find(id="milestone-DM-AP-2")
     assert block is not None and "dm-milestone-detail" in block["class"]
     fields = {dt.get_text(): dd for dt, dd in zip(block.select("dt"), block.select("dd"), strict=True)}
@@ -285,3 +289,14 @@ def test_project_graph_filtered_by_level(site: Site) -> None:
     shown = sorted(g.find("title").get_text() for g in svg.select("g.node"))
     assert shown == ["DM-DRP-1", "LDM-503-02", "LDM-503-10", "LDM-503-11"]
     assert site.page("graph").select_one("ul.dm-legend") is not None
+
+
+def test_data_edit_updates_every_milestone_page_incrementally(site: Site) -> None:
+    make(site).build()
+    assert overdue_ids(site.page()) == ["DM-AP-2", "DM-AP-3"]
+    data = site.root / "data/milestones/ms.yaml"
+    data.write_text(data.read_text().replace("  due: 2021-04-30\n", "  due: 2021-04-30\n  completed: 2021-05-01\n"))
+    site.build()
+    assert overdue_ids(site.page()) == ["DM-AP-2"]
+    detail = site.page("wbs").find(id="milestone-DM-AP-3")
+    assert "2021-05-01" in detail.get_text() and "Completion pending" not in detail.get_text()
