@@ -300,3 +300,11 @@ def test_data_edit_updates_every_milestone_page_incrementally(site: Site) -> Non
     assert overdue_ids(site.page()) == ["DM-AP-2"]
     detail = site.page("wbs").find(id="milestone-DM-AP-3")
     assert "2021-05-01" in detail.get_text() and "Completion pending" not in detail.get_text()
+
+
+def test_milestones_without_a_detail_page_are_reported(site: Site) -> None:
+    make(site)
+    site.write("wbs.md", "# AP\n\n:::{dm-milestones-by-wbs}\n:wbs: 02C.03\n:::\n")
+    warnings = site.build()
+    assert "5 milestone(s) have no detail entry on any page" in warnings
+    assert "DM-DRP-1, DM-DRP-2, LDM-503-02, LDM-503-10, LDM-503-11" in warnings

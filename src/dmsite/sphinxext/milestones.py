@@ -19,6 +19,7 @@ from typing import Any, ClassVar
 from docutils import nodes
 from docutils.parsers.rst import directives
 from sphinx.application import Sphinx
+from sphinx.environment import BuildEnvironment
 from sphinx.util import logging
 
 from .. import schedule
@@ -381,6 +382,22 @@ def write_exports(app: Sphinx, exception: Exception | None) -> None:
         (outdir / name).write_bytes(text.encode("utf-8"))
 
 
+def check_details(app: Sphinx, env: BuildEnvironment) -> None:
+    """When the site shows milestone details at all, warn about milestones no page details."""
+    domain = env.get_domain("dm")
+    shown = {rid for (kind, rid) in domain.data["objects"] if kind == "milestone"}
+    if not shown:
+        return
+    missing = sorted(set(current().catalog.milestones) - shown)
+    if missing:
+        more = f" and {len(missing) - 10} more" if len(missing) > 10 else ""
+        logger.warning(
+            "%d milestone(s) have no detail entry on any page (links to them go nowhere): %s%s; "
+            "add a dm-milestones-by-wbs page for their WBS element",
+            len(missing), ", ".join(missing[:10]), more, type="dmsite", subtype="milestone",
+        )
+
+
 DIRECTIVES: dict[str, type[DataDirective]] = {
     "dm-milestone-summary": MilestoneSummary,
     "dm-overdue": Overdue,
@@ -404,3 +421,4 @@ def setup(app: Sphinx) -> None:
     for name, directive in DIRECTIVES.items():
         app.add_directive(name, directive)
     app.connect("build-finished", write_exports)
+    app.connect("env-check-consistency", check_details)
