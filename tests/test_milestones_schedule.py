@@ -146,3 +146,15 @@ def test_ics_folding_and_escaping() -> None:
     assert all(len(line.encode()) <= 75 for line in folded.split("\r\n"))
     assert folded.replace("\r\n ", "") == "SUMMARY:" + long
     assert milestone_exports.ics_text("a,b;c\\d\ne") == "a\\,b\\;c\\\\d\\ne"
+
+
+def test_scope_none_selects_milestones_without_wbs_and_they_group_last() -> None:
+    from dmsite.catalog import Catalog
+    from dmsite.model import Milestone
+
+    cat = catalog()
+    lone = Milestone(id="X-1", name="No element", due=D(2019, 1, 1))
+    cat = Catalog.from_records([*cat.wbs.values(), *cat.milestones.values(), lone], cat.status_date)
+    assert ids(schedule.select(cat, schedule.Scope(wbs=schedule.NO_WBS))) == ["X-1"]
+    groups = schedule.by_wbs(cat)
+    assert groups[-1].code is None and ids(groups[-1].milestones) == ["X-1"]

@@ -21,6 +21,7 @@ if TYPE_CHECKING:
     from .history import ScheduleHistory
 
 DEFAULT_TEST_PATTERN = "LDM-503-*"
+NO_WBS = "none"  # the scope of milestones that have no WBS element
 
 
 def by_due(milestones: Iterable[Milestone]) -> list[Milestone]:
@@ -43,7 +44,7 @@ def matches(milestone_id: str, patterns: Sequence[str]) -> bool:
 class Scope:
     """Which milestones an analysis looks at. Empty fields do not filter."""
 
-    wbs: str | None = None  # WBS code prefix, e.g. "02C.03" or "1.02C.03"
+    wbs: str | None = None  # WBS code prefix, e.g. "02C.03" or "1.02C.03"; NO_WBS: milestones without one
     ids: tuple[str, ...] = ()  # id prefixes or shell patterns, e.g. ("DM-", "LDM-503-*")
     levels: tuple[int | None, ...] = ()  # None stands for "no level"
     start: dt.date | None = None  # date window (burndown x axis)
@@ -54,6 +55,8 @@ class Scope:
             return False
         if self.ids and not any(_id_matches(milestone.id, spec) for spec in self.ids):
             return False
+        if self.wbs == NO_WBS:
+            return milestone.wbs is None
         return not self.wbs or _in_wbs(catalog, milestone, self.wbs)
 
 

@@ -4,7 +4,7 @@ Thin: options are parsed here, the analyses live in ``dmsite.schedule`` and the 
 DOT and SVG in ``dmsite.render``.  Shared scope options, accepted by every directive
 that lists or counts milestones:
 
-``:wbs: CODE``       only milestones in this WBS element or below it (``02C.03``)
+``:wbs: CODE``       only milestones in this WBS element or below it (``02C.03``); ``none``: without one
 ``:ids: A, B*``      only ids starting with one of these prefixes, or matching a ``*`` pattern
 ``:levels: 1, 2``    only these levels (``none`` selects milestones without a level)
 """
@@ -85,7 +85,7 @@ class MilestoneDirective(DataDirective):
 
     def scope(self) -> schedule.Scope:
         wbs = self.options.get("wbs")
-        if wbs and not self.catalog.has("wbs", wbs):
+        if wbs and wbs != schedule.NO_WBS and not self.catalog.has("wbs", wbs):
             self.warn(f"unknown WBS element '{wbs}'")
         return schedule.Scope(
             wbs=wbs, ids=self.options.get("ids", ()), levels=self.options.get("levels", ()),
