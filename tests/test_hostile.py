@@ -16,12 +16,12 @@ from io import StringIO
 from pathlib import Path
 
 import pytest
+from conftest import Site
+from hostile.generated import GENERATORS
 from sphinx.errors import SphinxError
 from sphinx.testing.util import SphinxTestApp
 
-from conftest import Site
 from dmsite.cli import main
-from hostile.generated import GENERATORS
 
 CASES_DIR = Path(__file__).parent / "hostile" / "cases"
 CASES = sorted(p.name for p in CASES_DIR.iterdir() if p.is_dir())
