@@ -245,7 +245,7 @@ def product_tree_dot(
         f"digraph {dot_string(graph_id)} {{",
         f"  id={dot_string(graph_id)}; rankdir=LR; ranksep=0.35; nodesep=0.12;",
         f'  node [shape=box, style="rounded,filled", fillcolor="#ffffff", color="#4a5a6a", fontname={dot_string(FONT)},'
-        ' margin="0.08,0.04", target="_top"];',
+        ' margin="0.12,0.05", target="_top"];',
         '  edge [arrowhead=none, color="#7a8a9a"];',
     ]
     shown = list(walk(catalog, roots, depth))
@@ -269,7 +269,7 @@ def _tree_node(catalog: Catalog, product: Product, hidden: list[str], max_packag
     packages = product.packages[:max_packages]
     for start in range(0, len(packages), PACKAGES_PER_LINE):
         chunk = ", ".join(packages[start:start + PACKAGES_PER_LINE])
-        rows.append(f'<font point-size="9" face="monospace">{label_text(chunk)}</font>')
+        rows.append(f'<font point-size="9" face="Courier,monospace">{label_text(chunk)}</font>')
     if len(product.packages) > max_packages:
         rows.append(f'<font point-size="8">+{len(product.packages) - max_packages} more packages</font>')
     if hidden:
