@@ -78,6 +78,10 @@ class CiteRole(SphinxRole):
         self.env.metadata[self.env.docname]["dmsite"] = True
         documents = current().catalog.documents
         handles = _list_option(self.text)
+        if not handles:
+            logger.warning("empty citation: name a document handle, e.g. {cite}`LDM-148`",
+                           location=self.get_location(), type="dmsite", subtype="cite")
+            return [], []
         out: list[nodes.Node] = [nodes.Text("[")]
         for i, handle in enumerate(handles):
             if i:
