@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+
 import pytest
 from bs4 import BeautifulSoup, Tag
 from conftest import Site
@@ -56,6 +58,7 @@ DATA = {
           wbs: "02C.03.01"
           manager: carol
           packages: [pipe_drivers, ip_isr]
+          jira_components: [pipelines]
           documents: [LDM-151]
         - id: isr
           name: ISR <script>alert("x")</script> {braces} 'q'
@@ -73,6 +76,7 @@ DATA = {
           parent: dm
           wbs: "1.02C.04"
           packages: [pipe_drivers]
+          jira_components: [pipelines]
         """,
     "data/documents/documents.yaml": """
         - handle: LDM-151
@@ -319,6 +323,8 @@ def test_every_package_maps_to_one_product_unless_claimed_twice(built: tuple[Sit
     assert "shared" not in by_name["ap_association"][0][0]
     notice = page.select_one(".dm-conflicts").get_text(" ", strip=True)
     assert "package pipe_drivers is claimed by Coaddition , Single Frame Pipe" in notice
+    assert "Jira component pipelines is claimed by Coaddition , Single Frame Pipe" in notice
+    assert "2 names are claimed by more than one product" in notice
 
 
 def test_validate_warns_of_a_package_claimed_twice(built: tuple[Site, str], capsys: pytest.CaptureFixture[str]) -> None:
@@ -327,7 +333,8 @@ def test_validate_warns_of_a_package_claimed_twice(built: tuple[Site, str], caps
     site, _ = built
     assert main(["validate", str(site.root / "data"), "--status-date", "2021-05-10"]) == 0
     err = capsys.readouterr().err
-    assert "products.yaml:" in err and "package 'pipe_drivers' is also claimed by product" in err
+    assert re.search(r"products\.yaml:\d+:3: (sfp|drp): package 'pipe_drivers' is also claimed by product", err)
+    assert re.search(r"products\.yaml:\d+:3: (sfp|drp): Jira component 'pipelines' is also claimed by product", err)
 
 
 def test_wbs_dictionary_and_top_level_table(built: tuple[Site, str]) -> None:

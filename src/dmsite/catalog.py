@@ -279,18 +279,20 @@ def _cycles(
 
 
 def _shared_packages(catalog: Catalog) -> list[Problem]:
-    claimed: dict[str, Product] = {}
+    """LDM-294 §5: every package and every Jira component maps to one product."""
     problems = []
-    for product in catalog.products.values():
-        for package in product.packages:
-            first = claimed.setdefault(package, product)
-            if first is not product:
-                problems.append(Problem(
-                    product.field_loc("packages"), product.id,
-                    f"package '{package}' is also claimed by product '{first.id}' ({first.loc}); "
-                    "each package should map to one product",
-                    Severity.WARNING,
-                ))
+    for field_name, noun in (("packages", "package"), ("jira_components", "Jira component")):
+        claimed: dict[str, Product] = {}
+        for product in catalog.products.values():
+            for name in getattr(product, field_name):
+                first = claimed.setdefault(name, product)
+                if first is not product:
+                    problems.append(Problem(
+                        product.field_loc(field_name), product.id,
+                        f"{noun} '{name}' is also claimed by product '{first.id}' ({first.loc}); "
+                        f"each {noun} should map to one product",
+                        Severity.WARNING,
+                    ))
     return problems
 
 
