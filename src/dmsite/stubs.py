@@ -22,9 +22,14 @@ def stub(kind: str, record_id: str, name: str) -> dict[str, object]:
 
 
 def new_record(data_dir: Path, kind: str, record_id: str, name: str, file: Path | None = None) -> Path:
-    """Append the stub to *file* (default ``<data_dir>/<folder>/new.yaml``); refuse existing ids."""
-    from .load import load_data  # the one loader decides whether the id exists
+    """Append the stub to *file* (default ``<data_dir>/<folder>/new.yaml``); refuse existing or invalid ids."""
+    from .load import load_data, validate_record  # the one loader decides whether the id exists
+    from .model import KINDS
+    from .problems import Loc, Problem
 
+    problems: list[Problem] = []
+    if validate_record(KINDS[STUB_KINDS[kind]], stub(kind, record_id, name), Loc("new"), {}, problems) is None:
+        raise ValueError("; ".join(p.message for p in problems))
     loaded = load_data(data_dir) if data_dir.is_dir() else None
     if loaded and any(r.kind == kind and r.key == record_id
                       for r in loaded.records):
@@ -33,6 +38,11 @@ def new_record(data_dir: Path, kind: str, record_id: str, name: str, file: Path 
     path.parent.mkdir(parents=True, exist_ok=True)
     text = yaml.safe_dump([stub(kind, record_id, name)], sort_keys=False, allow_unicode=True)
     existing = path.read_text(encoding="utf-8") if path.exists() else ""
+    try:
+        if not isinstance(yaml.safe_load(existing) or [], list):
+            raise ValueError(f"{path} does not hold a list of records; not appending to it")
+    except yaml.YAMLError:
+        raise ValueError(f"{path} is not valid YAML (run dmsite validate); not appending to it") from None
     if existing and not existing.endswith("\n"):
         existing += "\n"
     path.write_text(existing + text, encoding="utf-8")
