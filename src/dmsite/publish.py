@@ -232,9 +232,12 @@ def _worktree(repo: git.Repo, commit: str, parent: Path) -> Iterator[Path]:
 
 
 def _explain(output: str, tree: Path, limit: int = 40) -> str:
-    """Sphinx's messages without its crash report, paths relative to the repository."""
-    text = output.split("\nVersions\n====")[0].replace(f"{tree}/", "")
-    lines = [line for line in text.splitlines() if line.strip()]
+    """Sphinx's messages (and, after a crash, the end of its traceback), paths relative to the repository."""
+    messages, _, report = output.replace(f"{tree}/", "").partition("\nVersions\n====")
+    lines = [line for line in messages.splitlines() if line.strip()]
+    if "Traceback" in report:  # Sphinx crashed: the exception says why
+        trace = report.split("Traceback", 1)[1].split("The full traceback")[0]
+        lines += [line.strip() for line in trace.splitlines() if line.strip() and set(line.strip()) != {"="}][-6:]
     more = f"\n... ({len(lines) - limit} more lines)" if len(lines) > limit else ""
     return "\n".join(lines[:limit]) + more
 
