@@ -91,13 +91,13 @@ def dependency_dot(
         '  node [fontname="Helvetica", fontsize=10, style=filled, margin="0.06,0.03", height=0.3];',
         '  edge [color="#777777", arrowsize=0.6];',
     ]
-    ordered = by_due(shown.values())
+    ordered = by_due(shown.values())[::-1]  # dot stacks a rank's first nodes at the bottom: oldest on top
     lines += [_node(catalog, m, m.id in home_ids, graph_id) for m in ordered]
     lines += [
         f"  {dot_string(a)} -> {dot_string(b)} [id={dot_string(f'{graph_id}-e{i}')}];"
         for i, (a, b) in enumerate(edges)
     ]
-    lines += _grid([m.id for m in ordered if m.id not in linked], graph_id)
+    lines += _grid([m.id for m in reversed(ordered) if m.id not in linked], graph_id)
     lines.append("}")
     return "\n".join(lines) + "\n"
 
