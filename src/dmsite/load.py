@@ -7,6 +7,7 @@ every key remembers its line and column.
 
 from __future__ import annotations
 
+import datetime as dt
 import difflib
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -355,5 +356,8 @@ def _explain(cls: type[Record], error: Any) -> str:
         fields = _fields_at(cls, error["loc"])
         message = f"expected fields like '{fields[0]}: ...'" if fields else "expected a mapping of fields"
     if error["type"] != "value_error" and "too_long" not in error["type"]:
-        message += f" (got {clip(repr(error['input']), 60)})"
+        found = error["input"]
+        message += f" (got {found.isoformat() if isinstance(found, dt.date) else clip(repr(found), 60)})"
+    if error["type"] == "string_type" and isinstance(error["input"], int | float | dt.date):
+        message += "; YAML read it as a number, true/false or a date: put the value in quotes"
     return f"{path}: {message}"
