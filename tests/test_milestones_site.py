@@ -308,3 +308,14 @@ def test_milestones_without_a_detail_page_are_reported(site: Site) -> None:
     warnings = site.build()
     assert "5 milestone(s) have no detail entry on any page" in warnings
     assert "DM-DRP-1, DM-DRP-2, LDM-503-02, LDM-503-10, LDM-503-11" in warnings
+
+
+def test_empty_wbs_page_keeps_its_title(site: Site) -> None:
+    make(site)
+    site.write("none.md", ":::{dm-milestones-by-wbs}\n:wbs: none\n:::\n")
+    site.write("index.md", INDEX.replace("wbs\n```", "wbs\nnone\n```"))
+    warnings = site.build()
+    assert "doesn't have a title" not in warnings
+    page = site.page("none")
+    assert page.select_one("h1").get_text().rstrip("#¶") == "Milestones without a WBS element"
+    assert "No milestones in this selection." in page.get_text()

@@ -191,9 +191,17 @@ class ByWbs(MilestoneDirective):
                 out += self.html(body)
             else:
                 out.append(self.section(title, self.html(body)))
-        if not chosen:
-            out += self.html('<p class="dm-note dm-none">No milestones in this selection.</p>')
+        if not chosen:  # still a titled section, so a page made of this directive alone keeps its title
+            note = self.html('<p class="dm-note dm-none">No milestones in this selection.</p>')
+            out += note if "no-sections" in self.options else [self.section(self._empty_title(), note)]
         return out
+
+    def _empty_title(self) -> str:
+        wbs = self.options.get("wbs")
+        if wbs == schedule.NO_WBS:
+            return "Milestones without a WBS element"
+        element = self.catalog.resolve_wbs(wbs)
+        return f"{element.code}: {element.name}" if element else "Milestones by WBS"
 
 
 class DependencyGraph(MilestoneDirective):
