@@ -51,7 +51,7 @@ def make_site(n: int, root: Path) -> Path:
 def build(root: Path, jobs: int) -> float:
     start = time.perf_counter()
     subprocess.run(
-        [str(Path(sys.executable).parent / "sphinx-build"), "-b", "html", "-q", "-j", str(jobs), str(root),
+        [str(Path(sys.executable).parent / "sphinx-build"), "-b", "html", "-q", "-W", "--keep-going", "-j", str(jobs), str(root),
          str(root / "_build" / "html")],
         check=True,
     )
