@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import datetime as dt
 import re
+import subprocess
 from pathlib import Path
 from typing import Any, ClassVar
 
@@ -108,7 +109,7 @@ class MilestoneDirective(DataDirective):
         """Lay out *dot* (cached by content) and wrap it with its legend and caption."""
         try:
             svg = render_svg(dot, self.data.cache_dir)
-        except Exception as exc:  # graphviz missing or failing: say so on the page and in the log
+        except (RuntimeError, OSError, subprocess.TimeoutExpired) as exc:  # dot missing or failing: say so
             self.warn(f"dependency graph not drawn: {exc}")
             return f'<p class="dm-note">Graph not drawn: {esc(exc)}</p>'
         return (
@@ -374,6 +375,8 @@ def write_exports(app: Sphinx, exception: Exception | None) -> None:
     if exception is not None or app.builder.format != "html":
         return
     catalog = current().catalog
+    if not catalog.milestones:
+        return
     base = app.config.html_baseurl.rstrip("/") + "/" if app.config.html_baseurl else None
     domain = app.env.get_domain("dm")
 
