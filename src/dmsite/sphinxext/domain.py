@@ -50,31 +50,50 @@ class DmDomain(Domain):
     label = "dmsite records"
     object_types = {kind: ObjType(kind, kind) for kind in KIND_TABLES}
     roles = {kind: RecordRole(kind) for kind in KIND_TABLES}
-    initial_data = {"objects": {}}  # (kind, id) -> (docname, anchor)
-    data_version = 1
+    # "entries": (kind, id) -> {docname: anchor}, every page holding an entry of the record;
+    # "objects": (kind, id) -> (docname, anchor), the one links go to: the first page by name, so the
+    # choice does not depend on which pages an incremental or parallel build happened to read.
+    initial_data = {"entries": {}, "objects": {}}
+    data_version = 2
+
+    @property
+    def entries(self) -> dict[tuple[str, str], dict[str, str]]:
+        entries: dict[tuple[str, str], dict[str, str]] = self.data["entries"]
+        return entries
 
     @property
     def objects(self) -> dict[tuple[str, str], tuple[str, str]]:
-        objects: dict[tuple[str, str], tuple[str, str]] = self.data.setdefault("objects", {})
+        objects: dict[tuple[str, str], tuple[str, str]] = self.data["objects"]
         return objects
 
+    def _choose(self, key: tuple[str, str]) -> None:
+        pages = self.entries.get(key)
+        if pages:
+            self.objects[key] = min(pages.items())
+        else:
+            self.entries.pop(key, None)
+            self.objects.pop(key, None)
+
     def note_entry(self, kind: str, record_id: str, anchor: str) -> None:
-        """Record that the current page holds the entry of a record (first one wins)."""
-        self.objects.setdefault((kind, record_id), (self.env.docname, anchor))
+        """Record that the current page holds the entry of a record (the first page by name wins)."""
+        self.entries.setdefault((kind, record_id), {}).setdefault(self.env.docname, anchor)
+        self._choose((kind, record_id))
 
     def entry(self, kind: str, record_id: str) -> tuple[str, str] | None:
         return self.objects.get((kind, record_id))
 
     def clear_doc(self, docname: str) -> None:
-        for key, (doc, _) in list(self.objects.items()):
-            if doc == docname:
-                del self.objects[key]
+        for key, pages in list(self.entries.items()):
+            if pages.pop(docname, None) is not None:
+                self._choose(key)
 
     def merge_domaindata(self, docnames: Iterable[str], otherdata: dict[str, Any]) -> None:
         wanted = set(docnames)
-        for key, (doc, anchor) in otherdata["objects"].items():
-            if doc in wanted:
-                self.objects.setdefault(key, (doc, anchor))
+        for key, pages in otherdata["entries"].items():
+            for doc, anchor in pages.items():
+                if doc in wanted:
+                    self.entries.setdefault(key, {})[doc] = anchor
+                    self._choose(key)
 
     def resolve_xref(
         self, env: BuildEnvironment, fromdocname: str, builder: Builder, typ: str, target: str,
