@@ -11,6 +11,7 @@ All three use the same theme and settings.
 
 from __future__ import annotations
 
+import re
 import shutil
 from collections import defaultdict
 from pathlib import Path
@@ -59,7 +60,7 @@ def _index(extra: str = "") -> str:
 DMSITE_PAGES = {
     "summary": "# Summary\n\n:::{dm-milestone-summary}\n:::\n\n:::{dm-burndown}\n:::\n",
     "table": "# All milestones\n\n:::{dm-milestone-table}\n:::\n",
-    "wbs": "# WBS {wbs}\n\n:::{{dm-milestones-by-wbs}} {wbs}\n:::\n",
+    "wbs": "# WBS {wbs}\n\n:::{{dm-milestones-by-wbs}}\n:wbs: {wbs}\n:::\n",
 }
 
 
@@ -76,15 +77,29 @@ def dmsite_site(data_dir: Path, root: Path) -> Path:
     return root
 
 
-def dmsite_edit(root: Path) -> None:
-    """Re-forecast one milestone in the YAML."""
-    path = root / "data" / "milestones" / f"{WBS_PAGES[0]}.yaml"
-    text = path.read_text()
-    marker = "  due: "
-    at = text.index(marker)
-    end = text.index("\n", at)
-    path.write_text(text[: end + 1] + "  forecast: 2030-01-01\n" + text[end + 1 :] if "forecast: 2030" not in text
-                    else text.replace("forecast: 2030-01-01", "forecast: 2030-02-01", 1))
+EDITED_ID = "BM-00000"  # the milestone every edit re-forecasts (first of WBS 02C.00)
+EDITED_WBS = WBS_PAGES[0]
+
+
+def next_forecast(text: str) -> str:
+    """The date the next edit sets: a new date each time, so every edit really changes the data."""
+    found = re.findall(r"forecast: 2030-(\d\d)-01", text)
+    month = int(found[0]) % 12 + 1 if found else 1
+    return f"2030-{month:02d}-01"
+
+
+def dmsite_edit(root: Path) -> str:
+    """Re-forecast one milestone in the YAML (replacing its forecast or adding one); returns the date."""
+    path = root / "data" / "milestones" / f"{EDITED_WBS}.yaml"
+    lines = path.read_text().splitlines(keepends=True)
+    start = lines.index(f"- id: {EDITED_ID}\n")
+    end = next((i for i in range(start + 1, len(lines)) if lines[i].startswith("- ")), len(lines))
+    day = next_forecast("".join(lines[start:end]))
+    block = [line for line in lines[start:end] if not line.startswith("  forecast: ")]
+    at = next(i for i, line in enumerate(block) if line.startswith("  due: ")) + 1
+    block.insert(at, f"  forecast: {day}\n")
+    path.write_text("".join(lines[:start] + block + lines[end:]))
+    return day
 
 
 # -- sphinx-needs ---------------------------------------------------------------------------
@@ -92,7 +107,9 @@ def dmsite_edit(root: Path) -> None:
 NEEDS_CONF = """
 extensions = ["myst_parser", "sphinx_needs", "sphinx.ext.graphviz"]
 needs_types = [dict(directive="milestone", title="Milestone", prefix="BM_", color="#BFD8D2", style="node")]
-needs_extra_options = ["wbs", "due", "level"]
+needs_fields = {name: {"nullable": True} for name in ("wbs", "due", "level")}
+import warnings
+warnings.filterwarnings("ignore", message="Sphinx 10 will drop")  # sphinx-needs' own code
 needs_id_regex = "^BM_[0-9]+"
 needs_flow_engine = "graphviz"
 """
@@ -134,13 +151,16 @@ def needs_site(data_dir: Path, root: Path) -> Path:
     return _write(root, pages, NEEDS_CONF)
 
 
-def needs_edit(root: Path) -> None:
-    """Change one need's date in its page (sphinx-needs keeps data in the pages)."""
-    path = root / f"wbs-{WBS_PAGES[0]}.md"
+def needs_edit(root: Path) -> str:
+    """Change the same milestone's date in its page (sphinx-needs keeps data in the pages)."""
+    path = root / f"wbs-{EDITED_WBS}.md"
     text = path.read_text()
-    at = text.index(":due: ")
+    at = text.index(f":id: {_need_id(EDITED_ID)}\n")
+    at = text.index(":due: ", at)
     end = text.index("\n", at)
-    path.write_text(text[:at] + ":due: 2030-01-01" + text[end:])
+    day = next_forecast(text[at:end].replace(":due: ", "forecast: "))
+    path.write_text(text[:at] + f":due: {day}" + text[end:])
+    return day
 
 
 # -- plain Sphinx floor ---------------------------------------------------------------------
@@ -161,11 +181,21 @@ def floor_site(data_dir: Path, root: Path) -> Path:
     return _write(root, pages, 'extensions = ["myst_parser"]\n')
 
 
-def floor_edit(root: Path) -> None:
-    path = root / f"wbs-{WBS_PAGES[0]}.md"
+def floor_edit(root: Path) -> str:
+    """Change the same milestone's date in its paragraph."""
+    path = root / f"wbs-{EDITED_WBS}.md"
     text = path.read_text()
-    at = text.index("Due ")
-    path.write_text(text[:at] + "Due 2030-01-01" + text[at + len("Due 2020-01-01"):])
+    at = text.index("Due ", text.index(f"{EDITED_ID}: "))
+    day = next_forecast(text[at:at + 14].replace("Due ", "forecast: "))
+    path.write_text(text[:at] + f"Due {day}" + text[at + len("Due 2020-01-01"):])
+    return day
 
 
 SITES = {"dmsite": (dmsite_site, dmsite_edit), "sphinx-needs": (needs_site, needs_edit), "floor": (floor_site, floor_edit)}
+
+# Pages that show the edited milestone's date: each must show the new date after the rebuild.
+SHOWS_EDIT = {
+    "dmsite": ["table", f"wbs-{EDITED_WBS}"],
+    "sphinx-needs": ["table", f"wbs-{EDITED_WBS}"],
+    "floor": [f"wbs-{EDITED_WBS}"],
+}
