@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
 import difflib
+import gc
 from collections import defaultdict
 from collections.abc import Callable, Iterable, Iterator, Mapping
 from dataclasses import dataclass, field
@@ -296,9 +298,21 @@ def _shared_packages(catalog: Catalog) -> list[Problem]:
     return problems
 
 
+@contextlib.contextmanager
+def _no_cycle_collection() -> Iterator[None]:
+    enabled = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if enabled:
+            gc.enable()
+
+
 def build_catalog(data_dir: Path, status_date: dt.date, base: Path | None = None) -> Catalog:
     """Load, validate and index *data_dir*: the one way every consumer gets data."""
-    loaded: LoadResult = load_data(data_dir, base)
-    catalog = Catalog.from_records(loaded.records, status_date, loaded.problems)
+    with _no_cycle_collection():  # loading makes many objects and no cycles: collections would only cost time
+        loaded: LoadResult = load_data(data_dir, base)
+        catalog = Catalog.from_records(loaded.records, status_date, loaded.problems)
     catalog.files = loaded.files
     return catalog

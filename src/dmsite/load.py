@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import datetime as dt
 import difflib
+import re
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, get_args
@@ -205,7 +206,8 @@ def _parse(path: Path, name: str) -> tuple[yaml.Node, _Builder] | None:
         raise _Refused(Loc(name, line, col), f"file is not UTF-8 text (byte 0x{raw[exc.start]:02x})") from None
     loader = _Loader(text)
     try:
-        _check_structure(text, name)
+        if not _plainly_safe(text):
+            _check_structure(text, name)
         node = loader.get_single_node()
     except yaml.MarkedYAMLError as exc:
         mark = exc.problem_mark or exc.context_mark
@@ -251,6 +253,23 @@ def _found(node: yaml.Node) -> str:
     if node.tag == _YAML_TAG + "null":
         return "nothing"
     return f"'{clip(node.value, 60)}'"
+
+
+_LEADING = re.compile(r"^[ ?:-]*", re.M)  # indentation and block indicators at the start of each line
+
+
+def _plainly_safe(text: str) -> bool:
+    """True when *text* can hold no alias and cannot nest beyond MAX_DEPTH, so the event scan can be skipped.
+
+    A block collection inside another starts in a later column at least every second level, and at
+    most at the end of its line's leading indentation and indicators; each flow level holding another
+    needs an opening bracket not closed at once ('[]' and '{}' are empty: one more level at most).
+    """
+    if "*" in text:
+        return False
+    leading = max(map(len, _LEADING.findall(text)), default=0)
+    flow = text.count("[") - text.count("[]") + text.count("{") - text.count("{}") + 1
+    return flow + 2 * (leading + 1) + 1 <= MAX_DEPTH
 
 
 def _check_structure(text: str, name: str) -> None:
