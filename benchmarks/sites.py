@@ -18,7 +18,6 @@ from pathlib import Path
 from typing import Any
 
 import yaml
-
 from generate import STATUS_DATE, WBS_COUNT, wbs_code
 
 COMMON_CONF = """
