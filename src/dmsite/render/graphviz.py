@@ -3,9 +3,12 @@
 from __future__ import annotations
 
 import hashlib
+import os
 import re
 import shutil
 import subprocess
+import threading
+from concurrent.futures import Future, ThreadPoolExecutor
 from pathlib import Path
 
 DOT_TIMEOUT_S = 120
@@ -21,9 +24,22 @@ def dot_string(text: str) -> str:
     return f'"{cleaned}"'
 
 
+def graph_key(dot: str) -> str:
+    """The content hash naming a graph's layout in the cache."""
+    return hashlib.sha256(dot.encode()).hexdigest()
+
+
 def render_svg(dot: str, cache_dir: Path | None = None) -> str:
-    """Lay out *dot* and return the SVG element (no XML prolog), reusing a cached result."""
-    digest = hashlib.sha256(dot.encode()).hexdigest()
+    """Lay out *dot* and return the SVG element (no XML prolog), reusing a cached or started layout."""
+    digest = graph_key(dot)
+    with _lock:
+        started = _started.pop(digest, None) if _pool_pid == os.getpid() else None
+    if started is not None:
+        return started.result()  # later calls read the cache
+    return _layout(dot, digest, cache_dir)
+
+
+def _layout(dot: str, digest: str, cache_dir: Path | None) -> str:
     cached = cache_dir / f"{digest}.svg" if cache_dir else None
     if cached and cached.exists():
         return cached.read_text(encoding="utf-8")
@@ -38,7 +54,7 @@ def render_svg(dot: str, cache_dir: Path | None = None) -> str:
     svg = _strip_prolog(done.stdout.decode("utf-8"))
     if cached:
         cached.parent.mkdir(parents=True, exist_ok=True)
-        tmp = cached.with_suffix(f".{digest[:8]}.tmp")
+        tmp = cached.with_suffix(f".{os.getpid()}-{threading.get_ident()}.tmp")  # unique: builds may share the cache
         tmp.write_text(svg, encoding="utf-8")
         tmp.replace(cached)
     return svg
@@ -49,3 +65,30 @@ def _strip_prolog(svg: str) -> str:
     start = svg.find("<svg")
     body = svg[start:] if start >= 0 else svg
     return re.sub(r"<!--.*?-->\n?", "", body, flags=re.S)
+
+
+# -- layouts started ahead: one `dot` process per core, while the build goes on ----------------
+
+_pool: ThreadPoolExecutor | None = None
+_pool_pid = 0  # a forked process (parallel Sphinx readers) starts its own pool: threads do not survive fork
+_started: dict[str, Future[str]] = {}
+_lock = threading.Lock()
+
+
+def start_render(dot: str, cache_dir: Path | None = None) -> str:
+    """Begin laying out *dot* in the background unless it is cached; ``render_svg`` then waits for it.
+
+    Returns the graph's key.  Errors surface when ``render_svg`` is called.
+    """
+    global _pool, _pool_pid
+    digest = graph_key(dot)
+    if cache_dir and (cache_dir / f"{digest}.svg").exists():
+        return digest
+    with _lock:
+        if _pool_pid != os.getpid():
+            _pool, _pool_pid = ThreadPoolExecutor(max_workers=os.cpu_count() or 2), os.getpid()
+            _started.clear()
+        if digest not in _started:
+            assert _pool is not None
+            _started[digest] = _pool.submit(_layout, dot, digest, cache_dir)
+    return digest

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+from collections.abc import Callable
 from typing import cast
 
 from docutils import nodes
@@ -46,13 +48,13 @@ class DataDirective(SphinxDirective):
         logger.warning(message, location=self.get_location(), type="dmsite", subtype="directive")
 
 
-def resolve_record_links(app: Sphinx, doctree: nodes.document, docname: str) -> None:
-    """Swap ``dmsite-ref:`` placeholders in raw HTML for URLs of the records' entries."""
+def record_url(app: Sphinx, docname: str) -> Callable[[re.Match[str]], str]:
+    """For ``REF_PATTERN.sub``: the URL, from page *docname*, of the entry a ``dmsite-ref:`` names."""
     domain = cast(DmDomain, app.env.get_domain("dm"))
     builder = app.builder
 
-    def url(match: object) -> str:
-        kind, record_id = parse_ref(match)  # type: ignore[arg-type]
+    def url(match: re.Match[str]) -> str:
+        kind, record_id = parse_ref(match)
         entry = domain.entry(kind, record_id)
         if entry is None:
             return "#" + anchor(kind, record_id)
@@ -61,6 +63,12 @@ def resolve_record_links(app: Sphinx, doctree: nodes.document, docname: str) -> 
             return "#" + target_anchor
         return builder.get_relative_uri(docname, target_doc) + "#" + target_anchor
 
+    return url
+
+
+def resolve_record_links(app: Sphinx, doctree: nodes.document, docname: str) -> None:
+    """Swap ``dmsite-ref:`` placeholders in raw HTML for URLs of the records' entries."""
+    url = record_url(app, docname)
     for raw in doctree.findall(nodes.raw):
         text = raw.astext()
         if "dmsite-ref:" in text:

@@ -13,7 +13,6 @@ from __future__ import annotations
 
 import datetime as dt
 import re
-import subprocess
 from pathlib import Path
 from typing import Any, ClassVar
 
@@ -28,9 +27,9 @@ from ..history import HistoryError
 from ..model import Milestone
 from ..render import charts, depgraph, milestone_exports
 from ..render import milestones as render
-from ..render.graphviz import render_svg
 from ..render.html import esc
 from .base import DataDirective
+from .graphs import graph_placeholder
 from .history import build_history
 from .state import current
 
@@ -106,12 +105,8 @@ class MilestoneDirective(DataDirective):
         return sec
 
     def graph(self, dot: str, caption: str, legend: str) -> str:
-        """Lay out *dot* (cached by content) and wrap it with its legend and caption."""
-        try:
-            svg = render_svg(dot, self.data.cache_dir)
-        except (RuntimeError, OSError, subprocess.TimeoutExpired) as exc:  # dot missing or failing: say so
-            self.warn(f"dependency graph not drawn: {exc}")
-            return f'<p class="dm-note">Graph not drawn: {esc(exc)}</p>'
+        """Wrap *dot* with its legend and caption; laid out in the background, put in when the page is written."""
+        svg = graph_placeholder(self.state.document, dot, self.data.cache_dir)
         return (
             f'<figure class="dm-figure"><div class="dm-graph">{svg}</div>{legend}'
             f"<figcaption>{esc(caption)}</figcaption></figure>"
