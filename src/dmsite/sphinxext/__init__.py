@@ -10,7 +10,7 @@ from sphinx.config import Config
 from sphinx.environment import BuildEnvironment
 
 from .. import __version__
-from . import base, documents, domain, graphs, history, milestones, products, records, state
+from . import base, documents, domain, graphs, history, inputs, milestones, products, records, state
 
 PACKAGE_DIR = Path(__file__).resolve().parent.parent
 
@@ -27,12 +27,12 @@ def _builder_inited(app: Sphinx) -> None:
 def _outdated_by_data(
     app: Sphinx, env: BuildEnvironment, added: set[str], changed: set[str], removed: set[str]
 ) -> list[str]:
-    """When the data changed, every page that shows any of it is read again."""
-    digest = state.current().digest
-    if getattr(env, "dmsite_digest", None) == digest:
+    """When the data changed, every page that shows any of it is read again (but see inputs.py)."""
+    data = state.current()
+    if getattr(env, "dmsite_digest", None) == data.digest:
         return []
-    env.dmsite_digest = digest  # type: ignore[attr-defined]
-    return sorted(doc for doc, meta in env.metadata.items() if meta.get("dmsite") and doc in env.found_docs)
+    env.dmsite_digest = data.digest  # type: ignore[attr-defined]
+    return inputs.outdated_by_data(env, data.catalog)
 
 
 def _html_page_context(
@@ -61,6 +61,6 @@ def setup(app: Sphinx) -> dict[str, Any]:
     app.connect("html-page-context", _html_page_context)
     app.add_css_file("dmsite.css")
     app.add_js_file("dmsite.js", defer="defer")
-    for area in (records, milestones, products, documents, history, graphs):
+    for area in (records, milestones, products, documents, history, graphs, inputs):
         area.setup(app)
     return {"version": __version__, "parallel_read_safe": True, "parallel_write_safe": True, "env_version": 1}

@@ -14,6 +14,7 @@ from sphinx.util.docutils import SphinxDirective
 from ..catalog import Catalog
 from ..render.html import REF_PATTERN, anchor, parse_ref
 from .domain import DmDomain
+from .inputs import note_use
 from .state import BuildData, current
 
 logger = logging.getLogger(__name__)
@@ -24,7 +25,9 @@ class DataDirective(SphinxDirective):
 
     @property
     def data(self) -> BuildData:
-        self.env.metadata[self.env.docname]["dmsite"] = True
+        if not getattr(self, "_dmsite_noted", False):  # the page depends on the data (see inputs.py)
+            self._dmsite_noted = True
+            note_use(self, current().catalog)
         return current()
 
     @property

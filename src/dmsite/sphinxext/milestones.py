@@ -23,6 +23,7 @@ from sphinx.environment import BuildEnvironment
 from sphinx.util import logging
 
 from .. import schedule
+from ..catalog import Catalog
 from ..history import HistoryError
 from ..model import Milestone
 from ..render import charts, depgraph, milestone_exports
@@ -78,6 +79,13 @@ def wbs_code(value: str | None) -> str:
 SCOPE_OPTIONS: dict[str, Any] = {"wbs": wbs_code, "ids": id_list, "levels": level_list}
 
 
+def scope_of(options: dict[str, Any]) -> schedule.Scope:
+    return schedule.Scope(
+        wbs=options.get("wbs"), ids=options.get("ids", ()), levels=options.get("levels", ()),
+        start=options.get("start"), end=options.get("end"),
+    )
+
+
 class MilestoneDirective(DataDirective):
     """Shared option handling: the scope, and section nodes for per-month / per-element output."""
 
@@ -87,10 +95,7 @@ class MilestoneDirective(DataDirective):
         wbs = self.options.get("wbs")
         if wbs and wbs != schedule.NO_WBS and not self.catalog.has("wbs", wbs):
             self.warn(f"unknown WBS element '{wbs}'")
-        return schedule.Scope(
-            wbs=wbs, ids=self.options.get("ids", ()), levels=self.options.get("levels", ()),
-            start=self.options.get("start"), end=self.options.get("end"),
-        )
+        return scope_of(self.options)
 
     def selected(self) -> list[Milestone]:
         return schedule.select(self.catalog, self.scope())
@@ -168,6 +173,22 @@ class ByWbs(MilestoneDirective):
         **SCOPE_OPTIONS, "depth": directives.positive_int, "no-graph": directives.flag,
         "no-sections": directives.flag,
     }
+
+    @classmethod
+    def inputs(cls, catalog: Catalog, options: dict[str, Any], arguments: list[str]) -> object:
+        """What the output shows (see inputs.py): the milestones; of their neighbours what the graph and the
+        links show (name, due date, status, links among the milestones shown); the WBS elements (group
+        titles, WBS links), the status date (statuses) and the grouping depth."""
+        chosen = schedule.select(catalog, scope_of(options))
+        others = schedule.neighbours(catalog, chosen)
+        shown = {m.id for m in chosen} | {m.id for m in others}
+        drawn = [
+            (m.id, m.name, m.short_name, m.due, m.completed is not None, catalog.status(m).value,
+             [p for p in m.predecessors if p in shown])
+            for m in others
+        ]
+        depth = options.get("depth") or schedule.group_depth(catalog)
+        return [catalog.status_date, depth, list(catalog.wbs.values()), chosen, drawn]
 
     def run(self) -> list[nodes.Node]:
         chosen = self.selected()
