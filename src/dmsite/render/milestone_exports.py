@@ -60,8 +60,11 @@ def ics_text(value: str) -> str:
 
 def fold(line: str, limit: int = 75) -> str:
     """Fold a content line into pieces of at most *limit* octets (UTF-8 safe), CRLF + space between."""
-    if len(line) <= limit and line.isascii():
-        return line
+    if line.isascii():  # one octet per character: cut by length
+        if len(line) <= limit:
+            return line
+        rest = [line[i:i + limit - 1] for i in range(limit, len(line), limit - 1)]
+        return "\r\n ".join([line[:limit], *rest])
     pieces: list[str] = []
     current, size = "", 0
     for ch in line:

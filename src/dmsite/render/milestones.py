@@ -150,7 +150,7 @@ def detail_html(catalog: Catalog, m: Milestone, jira_url: str | None = None) -> 
     if m.aka:
         fields.append(("Formerly", ", ".join(esc(a) for a in m.aka)))
     status = catalog.status(m)
-    body = "".join(f"<dt>{name}</dt><dd>{value}</dd>" for name, value in fields)
+    body = " ".join(f"<dt>{name}</dt> <dd>{value}</dd>" for name, value in fields)  # spaced for search
     description = (
         f'<div class="dm-description">{markdown(m.description)}</div>'
         if m.description

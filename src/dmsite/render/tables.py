@@ -30,7 +30,7 @@ def table(
         for c in columns:
             key = f' data-sort="{esc(c.sort_key(row))}"' if c.sort_key else ""
             cells.append(f"<td{key}>{c.cell(row)}</td>")
-        body.append("<tr>" + "".join(cells) + "</tr>")
+        body.append("<tr>" + " ".join(cells) + "</tr>")  # spaced: words of adjacent cells stay apart in search
     cap = f"<caption>{esc(caption)}</caption>" if caption else ""
     return (
         f'<table class="dm-table dm-interactive {esc(css)}" data-facets="{",".join(map(str, facets))}">'
