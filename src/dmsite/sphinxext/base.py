@@ -43,9 +43,12 @@ class DataDirective(SphinxDirective):
         for record_id in record_ids:
             self.domain.note_entry(kind, record_id, anchor(kind, record_id))
 
-    def html(self, markup: str) -> list[nodes.Node]:
-        """Wrap rendered HTML; record links in it are resolved when the page is written."""
-        return [nodes.raw("", markup, format="html")]
+    def html(self, markup: str, search: bool = True) -> list[nodes.Node]:
+        """Wrap rendered HTML; record links in it are resolved when the page is written.
+
+        ``search=False`` keeps it out of the search index (a big table repeating entries found elsewhere).
+        """
+        return [nodes.raw("", markup, format="html", classes=[] if search else ["no-search"])]
 
     def warn(self, message: str) -> None:
         logger.warning(message, location=self.get_location(), type="dmsite", subtype="directive")
@@ -75,5 +78,5 @@ def resolve_record_links(app: Sphinx, doctree: nodes.document, docname: str) -> 
     for raw in doctree.findall(nodes.raw):
         text = raw.astext()
         if "dmsite-ref:" in text:
-            new = nodes.raw("", REF_PATTERN.sub(url, text), format=raw["format"])
+            new = nodes.raw("", REF_PATTERN.sub(url, text), format=raw["format"], classes=raw["classes"])
             raw.replace_self(new)

@@ -32,15 +32,20 @@ def fingerprint(value: object) -> str:
     return digest.hexdigest()
 
 
+_PLAIN = (str, int, float, bool, dt.date, type(None))  # values whose repr shows all of them
+
+
 def _feed(digest: Any, value: object) -> None:
     if isinstance(value, BaseModel):
         digest.update(type(value).__name__.encode() + value.model_dump_json().encode() + b"\0")
+    elif isinstance(value, list | tuple) and all(isinstance(item, _PLAIN) for item in value):
+        digest.update(repr(value).encode() + b"\0")
     elif isinstance(value, list | tuple):
         digest.update(b"[")
         for item in value:
             _feed(digest, item)
         digest.update(b"]")
-    elif value is None or isinstance(value, str | int | float | bool | dt.date):
+    elif isinstance(value, _PLAIN):
         digest.update(repr(value).encode() + b"\0")
     else:
         raise TypeError(f"cannot fingerprint {type(value).__name__}")

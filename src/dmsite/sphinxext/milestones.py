@@ -183,8 +183,8 @@ class ByWbs(MilestoneDirective):
         others = schedule.neighbours(catalog, chosen)
         shown = {m.id for m in chosen} | {m.id for m in others}
         drawn = [
-            (m.id, m.name, m.short_name, m.due, m.completed is not None, catalog.status(m).value,
-             [p for p in m.predecessors if p in shown])
+            repr((m.id, m.name, m.short_name, m.due, m.completed is not None, catalog.status(m).value,
+                  [p for p in m.predecessors if p in shown]))
             for m in others
         ]
         depth = options.get("depth") or schedule.group_depth(catalog)
@@ -363,7 +363,8 @@ class MilestoneTable(MilestoneDirective):
     option_spec = {**SCOPE_OPTIONS, "caption": directives.unchanged}
 
     def run(self) -> list[nodes.Node]:
-        return self.html(render.milestone_table(self.catalog, self.selected(), self.options.get("caption", "")))
+        table = render.milestone_table(self.catalog, self.selected(), self.options.get("caption", ""))
+        return self.html(table, search=False)  # search finds the milestones' entries; the table repeats them
 
 
 class MilestoneExports(DataDirective):
