@@ -309,10 +309,12 @@ def _no_cycle_collection() -> Iterator[None]:
             gc.enable()
 
 
-def build_catalog(data_dir: Path, status_date: dt.date, base: Path | None = None) -> Catalog:
-    """Load, validate and index *data_dir*: the one way every consumer gets data."""
+def build_catalog(
+    data_dir: Path, status_date: dt.date, base: Path | None = None, cache_dir: Path | None = None
+) -> Catalog:
+    """Load, validate and index *data_dir*: the one way every consumer gets data (*cache_dir*: see load_data)."""
     with _no_cycle_collection():  # loading makes many objects and no cycles: collections would only cost time
-        loaded: LoadResult = load_data(data_dir, base)
+        loaded: LoadResult = load_data(data_dir, base, cache_dir)
         catalog = Catalog.from_records(loaded.records, status_date, loaded.problems)
     catalog.files = loaded.files
     return catalog

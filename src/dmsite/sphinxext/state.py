@@ -81,14 +81,14 @@ def load(app: Sphinx) -> BuildData:
     base = Path(app.confdir)
     provenance = data_provenance(data_dir)
     day = status_date(app.config.dmsite_status_date, provenance)
-    catalog = build_catalog(data_dir, day, base=base)
+    cache = Path(app.config.dmsite_cache_dir or Path(app.confdir) / ".cache" / "dmsite")
+    catalog = build_catalog(data_dir, day, base=base, cache_dir=cache / "records")
     failing = catalog.errors + (catalog.warnings if app.config.dmsite_strict else [])  # strict: like --strict
     for problem in failing:
         logger.error("%s", problem, type="dmsite", subtype="data")
     if failing:
         _report_data_problems_briefly()
         raise DataProblems(f"{len(failing)} problem(s) in {data_dir}; nothing was written")
-    cache = Path(app.config.dmsite_cache_dir or Path(app.confdir) / ".cache" / "dmsite")
     _current = BuildData(catalog, provenance, data_digest(data_dir), data_dir, cache)
     return _current
 
