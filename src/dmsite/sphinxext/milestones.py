@@ -179,9 +179,12 @@ class ByWbs(MilestoneDirective):
         """What the output shows (see inputs.py): the milestones; of their neighbours what the graph and the
         links show (name, due date, status, links among the milestones shown); the WBS elements (group
         titles, WBS links), the status date (statuses) and the grouping depth."""
-        chosen = schedule.select(catalog, scope_of(options))
-        others = schedule.neighbours(catalog, chosen)
-        shown = {m.id for m in chosen} | {m.id for m in others}
+        scope = scope_of(options)
+        chosen = [m for m in catalog.milestones.values() if scope.admits(catalog, m)]  # any fixed order will do
+        inside = {m.id for m in chosen}
+        linked = {i for m in chosen for i in (*m.predecessors, *catalog.successors_of(m.id))}
+        others = [catalog.milestones[i] for i in sorted(linked - inside) if i in catalog.milestones]
+        shown = inside | {m.id for m in others}
         drawn = [
             repr((m.id, m.name, m.short_name, m.due, m.completed is not None, catalog.status(m).value,
                   [p for p in m.predecessors if p in shown]))
