@@ -323,7 +323,18 @@ def _plainly_safe(text: str) -> bool:
 
 def _check_structure(text: str, name: str) -> None:
     """Refuse aliases (where they are used) and absurd nesting, before composing nodes."""
-    loader = _Loader(text)
+    try:
+        _scan_events(_Loader, text, name)
+    except yaml.YAMLError as error:
+        if "nesting depth" not in str(error):
+            raise
+        # libyaml ≥ 0.2.6 stops at its own depth limit while reading ahead; the Python parser
+        # hands out events sooner, so the report names the first level beyond ours, as before.
+        _scan_events(yaml.SafeLoader, text, name)
+
+
+def _scan_events(loader_class: type, text: str, name: str) -> None:
+    loader = loader_class(text)
     depth = 0
     aliases: list[yaml.AliasEvent] = []
     try:

@@ -9,6 +9,7 @@ from __future__ import annotations
 import calendar
 from collections.abc import Iterable, Sequence
 
+from ..bibliography import link_handles
 from ..catalog import Catalog, Status
 from ..model import Milestone
 from ..provenance import Provenance
@@ -152,7 +153,7 @@ def detail_html(catalog: Catalog, m: Milestone, jira_url: str | None = None) -> 
     status = catalog.status(m)
     body = " ".join(f"<dt>{name}</dt> <dd>{value}</dd>" for name, value in fields)  # spaced for search
     description = (
-        f'<div class="dm-description">{markdown(m.description)}</div>'
+        f'<div class="dm-description">{link_handles(markdown(m.description), catalog)}</div>'
         if m.description
         else '<p class="dm-note dm-no-description">Warning: No description available.</p>'
     )
