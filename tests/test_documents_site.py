@@ -225,3 +225,33 @@ def test_malformed_bib_message_names_file_line_and_entry(site: Site) -> None:
     assert [str(p) for p in catalog.errors] == [
         "data/documents/lsst.bib:8:1: DMTN-020: BibTeX syntax error: '}' expected (in entry 'DMTN-020' at line 1)"
     ]
+
+
+def test_document_role_links_to_the_documents_entry(site: Site) -> None:
+    _write(site)
+    site.write("index.md", INDEX.replace("see also {cite}`NOPE-1`", "read {document}`LDM-151`"))
+    assert "WARNING" not in site.build()
+    link = site.page("index").select_one("a:has(.dm-doc)")
+    assert link is not None and link.get_text() == "LDM-151"
+    assert link["href"] == "documents.html#doc-LDM-151"
+
+
+def test_milestone_descriptions_cite_the_documents_they_name(site: Site) -> None:
+    _write(site)
+    site.write("data/milestones/m.yaml", """
+        - id: DM-AP-1
+          name: First
+          wbs: 02C.03
+          due: 2020-01-01
+          description: Implements LDM-151 §3.1, not LDM-151-2.
+        """)
+    site.write("data/wbs/wbs.yaml", "- code: 02C.03\n  name: Alert Production\n")
+    site.write("milestones.md", "# Milestones\n\n:::{dm-milestones-by-wbs}\n:wbs: 02C.03\n:::\n")
+    index = INDEX.replace("; see also {cite}`NOPE-1`", "").replace("documents\n```", "documents\nmilestones\n```")
+    site.write("index.md", index)
+    assert "WARNING" not in site.build()
+    detail = site.page("milestones").select_one(".dm-milestone-detail .dm-description")
+    assert [(a.get_text(), a["href"]) for a in detail.select("a.dm-cite")] == [
+        ("LDM-151", "documents.html#doc-LDM-151")
+    ]
+    assert "LDM-151-2" in detail.get_text()

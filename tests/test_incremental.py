@@ -70,7 +70,7 @@ PAGES = {
         plain
         ```
 
-        Next is {milestone}`DM-AP-2` after {milestone}`DM-AP-1`; see {product}`ap` and {doc}`LDM-294`.
+        Next is {milestone}`DM-AP-2` after {milestone}`DM-AP-1`; see {product}`ap` and {document}`LDM-294`.
         """,
     "records.md": """
         # Records

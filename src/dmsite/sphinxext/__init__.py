@@ -52,8 +52,8 @@ def setup(app: Sphinx) -> dict[str, Any]:
     app.add_config_value("dmsite_cache_dir", None, "", str)
     app.add_config_value("dmsite_repo_url", None, "html")
     app.add_domain(domain.DmDomain)
-    for kind in domain.KIND_TABLES:
-        app.add_role(kind, domain.RecordRole(kind))
+    for name, kind in domain.PLAIN_ROLES.items():
+        app.add_role(name, domain.RecordRole(kind))
     app.connect("config-inited", _config_inited)
     app.connect("builder-inited", _builder_inited)
     app.connect("env-get-outdated", _outdated_by_data)

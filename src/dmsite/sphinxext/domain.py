@@ -21,6 +21,9 @@ from .state import current
 logger = logging.getLogger(__name__)
 
 KIND_TABLES = ROLE_TABLES  # role / object type → catalog table
+# The plain role names pages use; Sphinx's own {doc} links pages, so documents are {document}
+# (and {dm:doc}).
+PLAIN_ROLES = {("document" if kind == "doc" else kind): kind for kind in KIND_TABLES}
 
 
 class RecordRole(XRefRole):
