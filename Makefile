@@ -6,11 +6,12 @@ STAMP  := $(VENV)/.installed
 SPHINXOPTS ?= -W --keep-going -j auto
 PORT   ?= 8000
 
-.PHONY: html test lint serve linkcheck validate clean system-deps help
+.PHONY: html test benchmark-guard serve linkcheck validate clean system-deps help
 
 help:
 	@echo "make html       build the site into _build/html (warnings are errors)"
 	@echo "make test       run the test suite (lint, types, unit, site and browser tests)"
+	@echo "make benchmark-guard  time the N = 400 benchmark against sphinx-needs and plain Sphinx"
 	@echo "make serve      build, then serve _build/html on http://localhost:$(PORT)"
 	@echo "make validate   check the data in content/data"
 	@echo "make linkcheck  check external links"
@@ -38,6 +39,10 @@ test: $(STAMP) system-deps
 	$(BIN)/ruff check src tests benchmarks
 	$(BIN)/mypy
 	$(BIN)/python -m pytest -n 2 --dist loadgroup
+
+benchmark-guard: $(STAMP) system-deps
+	$(BIN)/python -m pip install --quiet -e '.[test,bench]'
+	PYTHON=$(BIN)/python sh benchmarks/ci.sh
 
 serve: html
 	$(BIN)/python -m http.server --directory _build/html $(PORT)
