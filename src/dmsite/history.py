@@ -11,7 +11,7 @@ import datetime as dt
 import fnmatch
 import itertools
 import tempfile
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path, PurePosixPath
 
@@ -92,6 +92,16 @@ class ScheduleHistory:
     def slipped(self) -> list[str]:
         """Ids of milestones re-forecast at least once, sorted."""
         return sorted(mid for mid in self.milestones if self.reforecasts(mid))
+
+    def moved(self, milestone_ids: Iterable[str]) -> dict[str, list[ScheduleState]]:
+        """Of *milestone_ids*, those whose dates differ between recorded states (re-forecast,
+        re-baselined or completed), with all their states; the others are left out."""
+        result = {}
+        for mid in milestone_ids:
+            states = self.milestones.get(mid)
+            if states and len({s.dates[:3] for s in states if s.present}) > 1:
+                result[mid] = states
+        return result
 
 
 @dataclass(frozen=True)

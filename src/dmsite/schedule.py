@@ -7,10 +7,11 @@ Orders are stable (date, then id) so every renderer is deterministic.
 from __future__ import annotations
 
 import bisect
+import calendar
 import datetime as dt
 import fnmatch
 from collections import Counter
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
@@ -224,10 +225,24 @@ def by_wbs(catalog: Catalog, milestones: Iterable[Milestone] | None = None, dept
 
 
 @dataclass(frozen=True)
+class PastForecast:
+    """A burndown's "forecast N months ago" line: open milestones by the forecasts of *day*.
+
+    Only milestones in scope that were in the data on *day* count (``counted`` of the scope's total).
+    """
+
+    months: int
+    day: dt.date
+    open: list[int]
+    counted: int
+
+
+@dataclass(frozen=True)
 class Burndown:
     """Open milestones at each date: by the baseline, by the forecast and as achieved.
 
-    ``achieved`` is None for dates after the status date (the future is not achieved yet).
+    ``achieved`` is None for dates after the status date (the future is not achieved yet);
+    ``past`` is the optional forecast of an earlier day (from the history).
     """
 
     dates: list[dt.date]
@@ -236,6 +251,7 @@ class Burndown:
     achieved: list[int | None]
     status_date: dt.date
     total: int
+    past: PastForecast | None = None
 
 
 def forecast_done(milestone: Milestone) -> dt.date:
@@ -243,19 +259,33 @@ def forecast_done(milestone: Milestone) -> dt.date:
     return milestone.completed or milestone.effective_forecast
 
 
-def burndown(catalog: Catalog, scope: Scope | None = None) -> Burndown:
+def months_before(day: dt.date, months: int) -> dt.date:
+    """*day* moved back by whole calendar months (the day of month clamped: 31 May - 3 = 28/29 Feb)."""
+    index = day.year * 12 + day.month - 1 - months
+    year, month = divmod(index, 12)
+    return dt.date(year, month + 1, min(day.day, calendar.monthrange(year, month + 1)[1]))
+
+
+def burndown(
+    catalog: Catalog, scope: Scope | None = None, past: tuple[int, dt.date, Mapping[str, dt.date]] | None = None
+) -> Burndown:
     """Monthly burndown of the milestones in *scope* over its date window.
 
     A milestone counts as open at date *t* by the baseline while ``due > t``, by the
     forecast while its completion (or forecast) is after *t*, and as achieved while it
-    is not completed on or before *t*.
+    is not completed on or before *t*.  *past* is (months, day, id → completion or forecast
+    as of that day, see ``ScheduleHistory.forecast_dates_as_of``): it adds the line of what
+    was forecast then, for the milestones in scope that existed then.
     """
     scope = scope or Scope()
     chosen = select(catalog, Scope(scope.wbs, scope.ids, scope.levels))
     if not chosen:
         return Burndown([], [], [], [], catalog.status_date, 0)
+    then = sorted(past[2][m.id] for m in chosen if m.id in past[2]) if past else []
     first = scope.start or min(m.due for m in chosen)
     last = scope.end or max(max(m.due, forecast_done(m)) for m in chosen)
+    if then and not scope.end:
+        last = max(last, then[-1])
     dates = month_starts(first, last)
     dates.append(_next_month(last))
     baseline = _open_after(sorted(m.due for m in chosen), dates)
@@ -263,7 +293,8 @@ def burndown(catalog: Catalog, scope: Scope | None = None) -> Burndown:
     never = sum(m.completed is None for m in chosen)
     done = [n + never for n in _open_after(sorted(m.completed for m in chosen if m.completed), dates)]
     achieved: list[int | None] = [n if t <= catalog.status_date else None for n, t in zip(done, dates, strict=True)]
-    return Burndown(dates, baseline, forecast, achieved, catalog.status_date, len(chosen))
+    line = PastForecast(past[0], past[1], _open_after(then, dates), len(then)) if past else None
+    return Burndown(dates, baseline, forecast, achieved, catalog.status_date, len(chosen), line)
 
 
 def _open_after(days: list[dt.date], dates: list[dt.date]) -> list[int]:

@@ -22,6 +22,28 @@ SERIES = (  # (name, css class, colour, dash)
     ("Forecast", "dm-forecast", "#f28e2b", "6 3"),
     ("Achieved", "dm-achieved", "#59a14f", ""),
 )
+PAST_SERIES = ("Forecast {months} ago", "dm-past-forecast", "#9c6ade", "1 3")  # drawn when the data has it
+
+
+def past_title(data: Burndown) -> str | None:
+    """The name of the "forecast N months ago" line, or None when the chart has none."""
+    past = data.past
+    if past is None or not past.counted:
+        return None
+    return PAST_SERIES[0].format(months=f"{past.months} month" + ("" if past.months == 1 else "s"))
+
+
+def past_note(data: Burndown) -> str:
+    """What the "forecast N months ago" line counts (for captions): the day and who was left out."""
+    past = data.past
+    if past is None:
+        return ""
+    if not past.counted:
+        return f"No milestone in scope was in the data on {past.day.isoformat()}: no earlier forecast to show."
+    left = data.total - past.counted
+    rest = f"; {left} added since {'is' if left == 1 else 'are'} left out" if left else ""
+    return (f"{past_title(data)}: the forecast as the data stood on {past.day.isoformat()}, "
+            f"for the {past.counted} of {data.total} milestones in the data then{rest}.")
 
 
 def _num(value: float) -> str:
@@ -98,7 +120,11 @@ def burndown_svg(data: Burndown, title: str = "Open milestones over time", chart
     parts.append("</g>")
     xs = [x.at(d) for d in data.dates]
     series: list[list[int | None]] = [list(data.baseline), list(data.forecast), data.achieved]
-    for (name, css, colour, dash), values in zip(SERIES, series, strict=True):
+    styles = list(SERIES)
+    if data.past and (name := past_title(data)):
+        series.append(list(data.past.open))
+        styles.append((name, *PAST_SERIES[1:]))
+    for (name, css, colour, dash), values in zip(styles, series, strict=True):
         known = [(xx, v) for xx, v in zip(xs, values, strict=True) if v is not None]
         if not known:
             continue
@@ -112,17 +138,18 @@ def burndown_svg(data: Burndown, title: str = "Open milestones over time", chart
                      'stroke="#c0392b" stroke-dasharray="2 3"/>'
                      f'<text x="{sx}" y="{MARGIN_T + 10}" dx="4" font-family="sans-serif" font-size="11" '
                      f'fill="#c0392b">status date {data.status_date.isoformat()}</text></g>')
-    parts.append(_legend(plot_bottom + 30))
+    parts.append(_legend(plot_bottom + 30, styles))
     parts.append("</svg>")
     return "".join(parts)
 
 
-def _legend(y: int) -> str:
+def _legend(y: int, styles: Sequence[tuple[str, str, str, str]]) -> str:
     items, x = [], MARGIN_L
-    for name, _, colour, dash in SERIES:
+    for name, css, colour, dash in styles:
         dash_attr = f' stroke-dasharray="{dash}"' if dash else ""
-        items.append(f'<line x1="{x}" y1="{y}" x2="{x + 24}" y2="{y}" stroke="{colour}" stroke-width="2"{dash_attr}/>'
-                     f'<text x="{x + 30}" y="{y}" dominant-baseline="middle">{name}</text>')
+        items.append(f'<g class="{css}"><line x1="{x}" y1="{y}" x2="{x + 24}" y2="{y}" stroke="{colour}" '
+                     f'stroke-width="2"{dash_attr}/><text x="{x + 30}" y="{y}" dominant-baseline="middle">'
+                     f"{esc(name)}</text></g>")
         x += 110
     return '<g class="dm-legend" font-family="sans-serif" font-size="11" fill="#333">' + "".join(items) + "</g>"
 
@@ -132,23 +159,27 @@ def _describe(data: Burndown) -> str:
     return (
         f"{data.total} milestones from {data.dates[0].isoformat()} to {data.dates[-1].isoformat()}; "
         f"{last_known} open at the status date {data.status_date.isoformat()}. "
-        "The data table beside the chart lists every value."
+        + (past_note(data) + " " if data.past else "")
+        + "The data table beside the chart lists every value."
     )
 
 
 def burndown_table(data: Burndown) -> str:
     """The chart's values as an accessible table (one row per date)."""
+    past_name = past_title(data)
     rows = []
     for i, day in enumerate(data.dates):
         achieved = data.achieved[i]
+        past = f"<td>{data.past.open[i]}</td>" if data.past and past_name else ""
         rows.append(
             f"<tr><th scope=\"row\">{day.isoformat()}</th><td>{data.baseline[i]}</td>"
-            f"<td>{data.forecast[i]}</td><td>{'' if achieved is None else achieved}</td></tr>"
+            f"<td>{data.forecast[i]}</td><td>{'' if achieved is None else achieved}</td>{past}</tr>"
         )
+    past_head = f'<th scope="col">{esc(past_name)}</th>' if past_name else ""
     return (
         '<table class="dm-table dm-burndown-data"><caption>Open milestones by date</caption>'
         '<thead><tr><th scope="col">Date</th><th scope="col">Baseline</th><th scope="col">Forecast</th>'
-        '<th scope="col">Achieved</th></tr></thead><tbody>' + "".join(rows) + "</tbody></table>"
+        f'<th scope="col">Achieved</th>{past_head}</tr></thead><tbody>' + "".join(rows) + "</tbody></table>"
     )
 
 

@@ -3,13 +3,16 @@
 from __future__ import annotations
 
 import datetime as dt
+import itertools
 from collections.abc import Collection, Sequence
 from dataclasses import dataclass
-from typing import cast
+from typing import TYPE_CHECKING, cast
 
-from ..history import MilestoneChanges, ScheduleHistory, ScheduleState
 from .html import esc, link
 from .tables import Column, table
+
+if TYPE_CHECKING:  # types only: rendering does not need git
+    from ..history import MilestoneChanges, ScheduleHistory, ScheduleState
 
 
 def _day(day: dt.date | None) -> str:
@@ -65,6 +68,35 @@ def slip_history(states: Sequence[ScheduleState], repo_url: str | None = None) -
     )
 
 
+def _times(n: int) -> str:
+    return "once" if n == 1 else f"{n} times"
+
+
+def slip_summary(states: Sequence[ScheduleState]) -> str:
+    """One line for a milestone's recorded states: how often its forecast and baseline moved, by how much,
+    and when its completion was recorded."""
+    present = [s for s in states if s.present]
+    if not present:
+        return "No recorded history."
+    first, last = present[0], present[-1]
+    moves = sum(a.effective_forecast != b.effective_forecast for a, b in itertools.pairwise(present))
+    rebaselines = sum(a.due != b.due for a, b in itertools.pairwise(present))
+    parts = []
+    if moves:
+        slip = (last.effective_forecast - first.effective_forecast).days
+        parts.append(f"forecast moved {_times(moves)}, {_days(slip)} since first recorded "
+                     f"({_day(first.effective_forecast)} → {_day(last.effective_forecast)})")
+    if rebaselines:
+        parts.append(f"baseline moved {_times(rebaselines)} ({_day(first.due)} → {_day(last.due)})")
+    if last.completed:
+        since = list(itertools.takewhile(lambda s: s.completed, reversed(present)))[-1]
+        parts.append(f"completed {_day(last.completed)} (recorded {_day(since.date)})")
+    if not parts:
+        parts.append("dates changed")
+    text = "; ".join(parts)
+    return text[0].upper() + text[1:] + "."
+
+
 @dataclass(frozen=True)
 class _Slip:
     milestone: str
@@ -83,11 +115,11 @@ def _slip(row: object) -> _Slip:
 
 
 def _state(row: object) -> ScheduleState:
-    return cast(ScheduleState, row)
+    return cast("ScheduleState", row)
 
 
 def _pair(row: object) -> tuple[ScheduleState, ScheduleState]:
-    return cast(tuple[ScheduleState, ScheduleState], row)
+    return cast("tuple[ScheduleState, ScheduleState]", row)
 
 
 def slip_table(history: ScheduleHistory, known: Collection[str]) -> str:

@@ -7,15 +7,20 @@ links are ``dmsite-ref:`` placeholders resolved by the Sphinx layer.
 from __future__ import annotations
 
 import calendar
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Mapping, Sequence
+from typing import TYPE_CHECKING
 
 from ..bibliography import link_handles
 from ..catalog import Catalog, Status
 from ..model import Milestone
 from ..provenance import Provenance
 from ..schedule import Late, Month, Release, Summary
+from .history import slip_history, slip_summary
 from .html import anchor, esc, link, markdown
 from .tables import Column, table
+
+if TYPE_CHECKING:
+    from ..history import ScheduleState
 
 NO_FEATURES = (
     "No new functionality is associated with this milestone, which represents a refined or "
@@ -126,8 +131,22 @@ def _jira(key: str, jira_url: str | None) -> str:
     return f'<a class="dm-jira" href="{esc(jira_url.rstrip("/") + "/" + key)}">{esc(key)}</a>'
 
 
-def detail_html(catalog: Catalog, m: Milestone, jira_url: str | None = None) -> str:
-    """One milestone's detail block; its element id is the milestone's anchor."""
+def history_html(states: Sequence[ScheduleState], repo_url: str | None = None) -> str:
+    """A detail block's "Schedule history": a one-line summary opening the table of recorded states."""
+    return (
+        f'<details class="dm-schedule-history"><summary>Schedule history: {esc(slip_summary(states))}</summary>'
+        f"{slip_history(states, repo_url)}</details>"
+    )
+
+
+def detail_html(
+    catalog: Catalog, m: Milestone, jira_url: str | None = None,
+    history: Sequence[ScheduleState] = (), repo_url: str | None = None,
+) -> str:
+    """One milestone's detail block; its element id is the milestone's anchor.
+
+    *history*: the milestone's states recorded in git (shown when given; see ``ScheduleHistory.moved``).
+    """
     fields: list[tuple[str, str]] = []
     if m.wbs:
         fields.append(("WBS", link("wbs", catalog.wbs_key(m.wbs) or m.wbs, m.wbs)))
@@ -163,12 +182,19 @@ def detail_html(catalog: Catalog, m: Milestone, jira_url: str | None = None) -> 
         f'<div class="dm-milestone-detail dm-status-{status.value}" id="{anchor("milestone", m.id)}">'
         f'<p class="dm-milestone-title"><strong class="dm-milestone-id{name_css}">{esc(m.id)}</strong>: '
         f"{esc(m.name)}</p>"
-        f'<dl class="dm-fields">{body}</dl>{description}{comment}</div>'
+        f'<dl class="dm-fields">{body}</dl>{description}{comment}'
+        f'{history_html(history, repo_url) if history else ""}</div>'
     )
 
 
-def details_html(catalog: Catalog, milestones: Iterable[Milestone], jira_url: str | None = None) -> str:
-    return "\n".join(detail_html(catalog, m, jira_url) for m in milestones)
+def details_html(
+    catalog: Catalog, milestones: Iterable[Milestone], jira_url: str | None = None,
+    histories: Mapping[str, Sequence[ScheduleState]] | None = None, repo_url: str | None = None,
+) -> str:
+    """The detail blocks; *histories* (id → recorded states) adds a schedule history to those it names."""
+    if not histories:
+        return "\n".join(detail_html(catalog, m, jira_url) for m in milestones)
+    return "\n".join(detail_html(catalog, m, jira_url, histories.get(m.id, ()), repo_url) for m in milestones)
 
 
 # -- releases, tables ------------------------------------------------------------

@@ -6,6 +6,7 @@ Other areas get the history of the build's repository from :func:`build_history`
 
 from __future__ import annotations
 
+import contextlib
 from typing import Any, ClassVar
 
 from docutils import nodes
@@ -16,19 +17,28 @@ from sphinx.environment import BuildEnvironment
 from .. import history as hist
 from ..render import history as render
 from ..render.html import esc
-from . import versions
+from . import inputs, versions
 from .base import DataDirective
-from .state import current
+from .state import BuildData, current
 
 _cache: dict[tuple[str, str], hist.ScheduleHistory] = {}
+_head_of: list[tuple[BuildData, str | None]] = []  # the build (its loaded data) and its head commit
 
 
 def _head() -> str | None:
-    """The commit the build's data is checked out at, or None outside git (or before any commit)."""
+    """The commit the build's data is checked out at, or None outside git (or before any commit).
+
+    Looked up once per build: directives on every page ask.
+    """
+    data = current()
+    if _head_of and _head_of[0][0] is data:
+        return _head_of[0][1]
     try:
-        return str(hist.open_repo(current().data_dir).head.commit.hexsha)
+        head: str | None = str(hist.open_repo(data.data_dir).head.commit.hexsha)
     except (hist.HistoryError, ValueError):
-        return None
+        head = None
+    _head_of[:] = [(data, head)]
+    return head
 
 
 def build_history() -> hist.ScheduleHistory | None:
@@ -109,12 +119,24 @@ class SlipHistoryDirective(HistoryDirective):
 def _outdated_by_history(
     app: Sphinx, env: BuildEnvironment, added: set[str], changed: set[str], removed: set[str]
 ) -> list[str]:
-    """Pages showing history are read again when the commit changes (the data files may not)."""
+    """Pages showing history are read again when the commit changes (the data files may not).
+
+    A page's ``dmsite_history`` metadata is True (read it again) or "inputs" (its directives' declared
+    inputs include the history they show: read it again only if their fingerprint changed).
+    """
     head = _head()
+    pages = [doc for doc, meta in env.metadata.items() if meta.get("dmsite_history") and doc in env.found_docs]
+    if head is not None and (pages or not env.all_docs):
+        with contextlib.suppress(hist.HistoryError):  # the directives say so where they are written
+            build_history()  # once, here, before parallel readers fork
     if getattr(env, "dmsite_history_head", None) == head:
         return []
     env.dmsite_history_head = head  # type: ignore[attr-defined]
-    return sorted(doc for doc, meta in env.metadata.items() if meta.get("dmsite_history") and doc in env.found_docs)
+    always = [doc for doc in pages if env.metadata[doc]["dmsite_history"] is True]
+    checked = {doc for doc in pages if env.metadata[doc]["dmsite_history"] == "inputs"}
+    if checked:
+        always += [doc for doc in inputs.outdated_by_data(env, current().catalog) if doc in checked]
+    return sorted(set(always))
 
 
 def setup(app: Sphinx) -> None:

@@ -24,7 +24,7 @@ from sphinx.util import logging
 
 from .. import schedule
 from ..catalog import Catalog
-from ..history import HistoryError
+from ..history import HistoryError, ScheduleState
 from ..model import Milestone
 from ..render import charts, depgraph, milestone_exports
 from ..render import milestones as render
@@ -167,12 +167,26 @@ class ByWbs(MilestoneDirective):
     ``:depth:`` (number of code parts of the grouping elements; default: that of the shallowest
     element holding milestones), ``:no-graph:`` (details only), ``:no-sections:`` (no headings;
     for a page that already names its element).
+
+    When the data is in git, the block of each milestone whose dates moved across the commits
+    (re-forecast, re-baselined, completed) ends with its schedule history: a one-line summary
+    opening the table of recorded states.  The page is read again when the commit changes and
+    that history differs.
     """
 
     option_spec = {
         **SCOPE_OPTIONS, "depth": directives.positive_int, "no-graph": directives.flag,
         "no-sections": directives.flag,
     }
+
+    @staticmethod
+    def histories(milestone_ids: list[str]) -> dict[str, list[ScheduleState]]:
+        """The recorded states of those milestones whose dates moved (none outside git)."""
+        try:
+            history = build_history()
+        except HistoryError:
+            return {}
+        return history.moved(milestone_ids) if history else {}
 
     @classmethod
     def inputs(cls, catalog: Catalog, options: dict[str, Any], arguments: list[str]) -> object:
@@ -191,12 +205,18 @@ class ByWbs(MilestoneDirective):
             for m in others
         ]
         depth = options.get("depth") or schedule.group_depth(catalog)
-        return [catalog.status_date, depth, list(catalog.wbs.values()), chosen, drawn]
+        moved = [
+            repr((mid, [(s.commit, *s.dates, s.date) for s in states]))
+            for mid, states in cls.histories([m.id for m in chosen]).items()
+        ]
+        return [catalog.status_date, depth, list(catalog.wbs.values()), chosen, drawn, moved]
 
     def run(self) -> list[nodes.Node]:
         chosen = self.selected()
         self.note_entries("milestone", [m.id for m in chosen])
-        jira_url = self.config.dmsite_jira_url
+        jira_url, repo_url = self.config.dmsite_jira_url, self.config.dmsite_repo_url
+        self.env.metadata[self.env.docname].setdefault("dmsite_history", "inputs")  # history is in inputs()
+        histories = self.histories([m.id for m in chosen])
         out: list[nodes.Node] = []
         for group in schedule.by_wbs(self.catalog, chosen, self.options.get("depth")):
             shown = group.element.code if group.element else "(none)"
@@ -206,7 +226,7 @@ class ByWbs(MilestoneDirective):
                 graph_id = "dm-graph-" + re.sub(r"[^A-Za-z0-9]", "-", shown)
                 dot = depgraph.wbs_graph_dot(self.catalog, group.milestones, graph_id, title)
                 body += self.graph(dot, GRAPH_CAPTION.format(code=shown), depgraph.legend_html())
-            body += render.details_html(self.catalog, group.milestones, jira_url)
+            body += render.details_html(self.catalog, group.milestones, jira_url, histories, repo_url)
             if "no-sections" in self.options:
                 out += self.html(body)
             else:
@@ -256,26 +276,55 @@ class BurndownChart(MilestoneDirective):
     """Open milestones over time by baseline, forecast and achieved, with the status date marked,
     and the values in a table beside the chart.
 
-    Options: the scope options, ``:start:`` and ``:end:`` (ISO dates: the window), ``:title:``.
+    Options: the scope options, ``:start:`` and ``:end:`` (ISO dates: the window), ``:title:``,
+    ``:history: N`` (whole months): a fourth line, "Forecast N months ago", counting down the
+    forecasts (or completions) as the data stood N months before the status date, read from git.
+    Only milestones in scope that were in the data then count (the caption says how many were
+    left out); without git history for that day the caption says so and the line is left out.
     """
 
-    option_spec = {**SCOPE_OPTIONS, "start": iso_date, "end": iso_date, "title": directives.unchanged}
+    option_spec = {
+        **SCOPE_OPTIONS, "start": iso_date, "end": iso_date, "title": directives.unchanged,
+        "history": directives.positive_int,
+    }
 
     def run(self) -> list[nodes.Node]:
         scope = self.scope()
         if scope.start and scope.end and scope.start >= scope.end:
             self.warn(f"start {scope.start} is not before end {scope.end}")
             return []
-        data = schedule.burndown(self.catalog, scope)
+        past, note = self.past_forecasts()
+        data = schedule.burndown(self.catalog, scope, past)
         title = self.options.get("title", "Open milestones over time")
         chart_id = f"dm-burndown-{self.lineno}"
         if not data.dates:
             return self.html(charts.burndown_svg(data, title, chart_id))
+        note = charts.past_note(data) or note
         return self.html(
             f'<figure class="dm-figure dm-burndown-figure">{charts.burndown_svg(data, title, chart_id)}'
-            f"<figcaption>{esc(title)}: milestone completion as a function of date.</figcaption></figure>"
+            f"<figcaption>{esc(title)}: milestone completion as a function of date."
+            f"{' ' + esc(note) if note else ''}</figcaption></figure>"
             f'<details class="dm-data"><summary>Data table</summary>{charts.burndown_table(data)}</details>'
         )
+
+    def past_forecasts(self) -> tuple[tuple[int, dt.date, dict[str, dt.date]] | None, str]:
+        """For ``:history: N``: (N, the day N months before the status date, forecasts then), or a note why not."""
+        months = self.options.get("history")
+        if not months:
+            return None, ""
+        self.env.metadata[self.env.docname]["dmsite_history"] = True  # re-read when the commit changes
+        day = schedule.months_before(self.catalog.status_date, months)
+        why = f"No forecast from {months} month{'s' if months > 1 else ''} ago ({day.isoformat()}): "
+        try:
+            history = build_history()
+        except HistoryError as exc:
+            return None, why + f"{exc}."
+        if history is None:
+            return None, why + "the data is not in a git repository."
+        then = history.forecast_dates_as_of(day)
+        if not then:
+            return None, why + "the data has no commit on or before that day."
+        return (months, day, then), ""
 
 
 class Releases(MilestoneDirective):
