@@ -15,6 +15,9 @@ from bs4 import BeautifulSoup, Tag
 from conftest import Site
 from git_site import GitSite, milestones_yaml
 
+from dmsite import history, schedule
+from dmsite.render import history as render_history
+
 PLAN_JAN = milestones_yaml(
     ("DM-A", "2021-06-01", None, None), ("DM-B", "2021-07-01", None, None), ("DM-C", "2021-08-01", None, None),
 )
@@ -28,11 +31,14 @@ PLAN_APR = milestones_yaml(
 )
 PLAN_MAY = PLAN_APR.replace("forecast: 2021-09-15", "forecast: 2021-10-20")
 PAGES = {
-    "index.md": "# Home\n\n```{toctree}\nwbs\nchanges\n```\n\n:::{dm-burndown}\n:history: 3\n:::\n",
+    "index.md": "# Home\n\n```{toctree}\nwbs\nchanges\nnote-*\n```\n\n:::{dm-burndown}\n:history: 3\n:::\n"
+    .replace("```{toctree}", "```{toctree}\n:glob:"),
+    **{f"note-{i}.md": f"# Note {i}\n\nWords.\n" for i in range(4)},  # enough pages to be read in parallel
     "wbs.md": "# By WBS\n\n:::{dm-milestones-by-wbs}\n:no-graph:\n:::\n",
     "changes.md": "# Changes\n\n:::{dm-changes}\n:::\n\n:::{dm-slip-history}\n:::\n",
 }
 PLAN = "data/milestones/plan.yaml"
+D = dt.date.fromisoformat
 
 
 def make_repo(root: Path) -> tuple[GitSite, dict[str, str]]:
@@ -146,7 +152,7 @@ def test_a_new_commit_updates_history_incrementally_like_a_clean_build(
 ) -> None:
     git_site, _ = repo
     site = Site(git_site.root)
-    site.build()
+    assert site.build(parallel=2) == ""  # pages read in parallel keep their history marks
     git_site.write(PLAN, PLAN_MAY)
     assert site.build() == ""  # the data changed but is not committed: the history is not either
     assert len(history_rows(detail(site.page("wbs"), "DM-A"))) == 3
@@ -182,3 +188,30 @@ def test_no_commit_that_early(repo: tuple[GitSite, dict[str, str]]) -> None:
     assert site.page().select("path.dm-past-forecast") == []
     assert "No forecast from 6 months ago (2020-11-10): the data has no commit on or before that day." in (
         site.page().select_one("figcaption").get_text())
+
+
+def test_months_before_and_slip_summaries() -> None:
+    assert schedule.months_before(D("2021-05-31"), 3) == D("2021-02-28")
+    assert schedule.months_before(D("2021-01-15"), 1) == D("2020-12-15")
+    assert schedule.months_before(D("2024-03-31"), 13) == D("2023-02-28")
+
+    def state(sha: str, day: str, due: str, forecast: str | None = None, completed: str | None = None,
+              present: bool = True) -> history.ScheduleState:
+        return history.ScheduleState("DM-X", sha, D(day), "X", D(due), forecast and D(forecast),
+                                     completed and D(completed), present)
+
+    rebaselined = [state("a", "2021-01-01", "2021-06-01"), state("b", "2021-02-01", "2021-07-01")]
+    assert render_history.slip_summary(rebaselined) == (
+        "Forecast moved once, +30 d since first recorded (2021-06-01 → 2021-07-01); "
+        "baseline moved once (2021-06-01 → 2021-07-01).")
+    pulled_in = [state("a", "2021-01-01", "2021-06-01", "2021-08-01"),
+                 state("b", "2021-02-01", "2021-06-01", "2021-05-01", "2021-05-01")]
+    assert render_history.slip_summary(pulled_in) == (
+        "Forecast moved once, -92 d since first recorded (2021-08-01 → 2021-05-01); "
+        "completed 2021-05-01 (recorded 2021-02-01).")
+    found = history.ScheduleHistory({
+        "DM-X": rebaselined,
+        "DM-Y": [state("a", "2021-01-01", "2021-06-01"), state("b", "2021-02-01", "2021-06-01", present=False)],
+        "DM-Z": [state("a", "2021-01-01", "2021-06-01")],
+    })
+    assert list(found.moved(["DM-Z", "DM-Y", "DM-X", "DM-NEW"])) == ["DM-X"]  # removal alone is no move
