@@ -8,7 +8,9 @@ project = "LSST Data Management"
 author = "Rubin Observatory / LSST Data Management"
 copyright = "LSST Data Management"
 
-extensions = ["myst_parser", "dmsite.sphinxext"]
+# The theme is loaded as an extension too, and the values it would otherwise fill in are set here,
+# so that a rebuild does not see a changed configuration and rewrite every page.
+extensions = ["myst_parser", "dmsite.sphinxext", "pydata_sphinx_theme"]
 myst_enable_extensions = ["colon_fence", "deflist"]
 source_suffix = {".md": "markdown"}
 exclude_patterns = ["data/**", "_build"]
@@ -24,6 +26,7 @@ dmsite_jira_url = "https://jira.lsstcorp.org/browse/"  # milestone Jira keys lin
 html_theme = "pydata_sphinx_theme"
 html_title = "LSST Data Management"
 html_last_updated_fmt = None
+html_permalinks_icon = "#"
 html_context = {"default_mode": "auto"}  # light/dark follows the reader's system (and no console error)
 # `dmsite publish` adds the version switcher (switcher.json at the site root) to navbar_end;
 # local builds have no switcher (see dmsite.sphinxext.versions).
@@ -33,4 +36,6 @@ html_theme_options = {
     "footer_end": [],
     "show_toc_level": 2,
     "navigation_with_keys": False,
+    "icon_links": [],
+    "logo": {},
 }

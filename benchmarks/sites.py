@@ -24,9 +24,14 @@ COMMON_CONF = """
 project = "benchmark"
 exclude_patterns = ["data/**", "_build"]
 html_theme = "pydata_sphinx_theme"
-html_theme_options = {"navigation_depth": 2}
+html_theme_options = {"navigation_depth": 2, "icon_links": [], "logo": {}}
+html_permalinks_icon = "#"
 myst_enable_extensions = ["colon_fence"]
 """
+# As in the DM site's conf.py: the theme loaded as an extension and the values it fills in set
+# above, so that no rebuild of any of the three sites sees a changed configuration.
+THEME_AS_EXTENSION = 'extensions.append("pydata_sphinx_theme")\n'
+
 
 WBS_PAGES = [wbs_code(w) for w in range(WBS_COUNT)]
 
@@ -43,7 +48,7 @@ def _write(root: Path, pages: dict[str, str], conf: str) -> Path:
     if root.exists():
         shutil.rmtree(root)
     root.mkdir(parents=True)
-    (root / "conf.py").write_text(COMMON_CONF + conf)
+    (root / "conf.py").write_text(COMMON_CONF + conf + THEME_AS_EXTENSION)
     for name, text in pages.items():
         (root / f"{name}.md").write_text(text)
     return root
