@@ -9,6 +9,7 @@ import csv
 import datetime as dt
 import io
 import json
+import re
 from collections.abc import Callable
 from typing import Any
 
@@ -32,9 +33,13 @@ def _row(catalog: Catalog, m: Milestone) -> dict[str, Any]:
 
 
 def milestones_json(catalog: Catalog) -> str:
-    rows = [_row(catalog, catalog.milestones[i]) for i in sorted(catalog.milestones)]
-    doc = {"status_date": catalog.status_date.isoformat(), "milestones": rows}
-    return json.dumps(doc, indent=2, ensure_ascii=False, sort_keys=True) + "\n"
+    """One milestone per line: readable and diffable, and written by the C encoder (``indent`` is not)."""
+    rows = (
+        json.dumps(_row(catalog, catalog.milestones[i]), ensure_ascii=False, sort_keys=True)
+        for i in sorted(catalog.milestones)
+    )
+    status_date = json.dumps(catalog.status_date.isoformat())
+    return f'{{"status_date": {status_date}, "milestones": [\n' + ",\n".join(rows) + "\n]}\n"
 
 
 def milestones_csv(catalog: Catalog) -> str:
@@ -50,12 +55,13 @@ def milestones_csv(catalog: Catalog) -> str:
 # -- iCalendar (RFC 5545) ----------------------------------------------------------
 
 
+_LINE_BREAKS = re.compile("\r\n|[\r\n\x85\u2028\u2029]")  # lenient readers split lines at any of these
+
+
 def ics_text(value: str) -> str:
-    """Escape a TEXT value: backslash, semicolon, comma and newlines."""
-    return (
-        value.replace("\\", "\\\\").replace(";", "\\;").replace(",", "\\,")
-        .replace("\r\n", "\\n").replace("\n", "\\n").replace("\r", "\\n")
-    )
+    """Escape a TEXT value: backslash, semicolon, comma, and every kind of line break as ``\\n``."""
+    escaped = value.replace("\\", "\\\\").replace(";", "\\;").replace(",", "\\,")
+    return _LINE_BREAKS.sub("\\\\n", escaped)
 
 
 def fold(line: str, limit: int = 75) -> str:
