@@ -22,7 +22,7 @@ SERIES = (  # (name, css class, colour, dash)
     ("Forecast", "dm-forecast", "#f28e2b", "6 3"),
     ("Achieved", "dm-achieved", "#59a14f", ""),
 )
-PAST_SERIES = ("Forecast {months} ago", "dm-past-forecast", "#9c6ade", "1 3")  # drawn when the data has it
+PAST_SERIES = ("Forecast {months} ago", "dm-past-forecast", "#9c6ade", "2 2")  # drawn when the data has it
 
 
 def past_title(data: Burndown) -> str | None:
