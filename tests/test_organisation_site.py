@@ -83,7 +83,7 @@ def test_scientists_are_green_with_a_legend(built: tuple[Site, str]) -> None:
     assert SCIENTIST_FILL == "#a8d5a2"
     assert {_fill(_node(svg, r)) for r in ("dmss", "sci-ap")} == {SCIENTIST_FILL}
     assert {_fill(_node(svg, r)) for r in ("dmpm", "tcam-ap", "ops")} == {"#ffffff"}
-    legend = _node(svg, "legend")
+    legend = _node(svg, "dm legend")
     assert [t.get_text() for t in legend.select("text")][:3] == ["Legend", "Scientist", "Management / engineering"]
     assert SCIENTIST_FILL in [p.get("fill") for p in legend.select("path, polygon")]
 

@@ -16,7 +16,7 @@ from collections.abc import Iterable, Sequence
 from ..catalog import Catalog, Status
 from ..model import Milestone
 from ..schedule import by_due, neighbours
-from .graphviz import dot_string
+from .graphviz import dot_string, dot_tooltip
 from .html import esc, ref_url
 
 LABEL_WIDTH = 26  # characters per label line
@@ -59,7 +59,7 @@ def _node(catalog: Catalog, m: Milestone, home: bool, prefix: str) -> str:
         f'fontcolor="{font}"',
         f"URL={dot_string(ref_url('milestone', m.id))}",
         'target="_top"',
-        f"tooltip={dot_string(tooltip)}",
+        f"tooltip={dot_tooltip(tooltip)}",
         f"id={dot_string(_node_id(prefix, m.id))}",
         f'class="dm-node dm-{STATUS_LABEL[status]} dm-{"home" if home else "other"}"',
     ]
@@ -87,7 +87,7 @@ def dependency_dot(
     lines = [
         f"digraph {dot_string(graph_id)} {{",
         f'  graph [rankdir=LR, newrank=true, nodesep=0.12, ranksep=0.35, bgcolor="transparent", '
-        f'fontname="Helvetica", id={dot_string(graph_id)}, tooltip={dot_string(title or graph_id)}];',
+        f'fontname="Helvetica", id={dot_string(graph_id)}, tooltip={dot_tooltip(title or graph_id)}];',
         '  node [fontname="Helvetica", fontsize=10, style=filled, margin="0.06,0.03", height=0.3];',
         '  edge [color="#777777", arrowsize=0.6];',
     ]

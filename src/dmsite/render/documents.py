@@ -10,7 +10,7 @@ from pathlib import Path
 from ..bibliography import format_authors, link_handles, sort_key
 from ..catalog import Catalog
 from ..model import Document
-from .graphviz import dot_string, render_svg
+from .graphviz import dot_html_text, dot_string, dot_tooltip, render_svg
 from .html import anchor, esc, link, markdown, ref_url
 from .tables import Column, table
 
@@ -59,7 +59,7 @@ def _node(doc: Document) -> str:
     return (
         f"  {dot_string(doc.handle)} [label={dot_string(label)}, style={dot_string(style)}, color={dot_string(colour)}, "
         f"fontcolor={dot_string(text_colour)}, fillcolor={dot_string(fill)}, URL={dot_string(ref_url('doc', doc.handle))}, "
-        f"target=\"_top\", tooltip={dot_string(tooltip)}, id={dot_string(anchor('doc-tree', doc.handle))}];"
+        f"target=\"_top\", tooltip={dot_tooltip(tooltip)}, id={dot_string(anchor('doc-tree', doc.handle))}];"
     )
 
 
@@ -78,9 +78,9 @@ def _legend(statuses: Iterable[str], colours: dict[str, str]) -> str:
             f'<FONT COLOR="{text_colour}">{esc(STATUS_LABEL[status])}</FONT></TD></TR>'
         )
     for rel_type, colour in colours.items():
-        cells.append(f'<TR><TD ALIGN="LEFT"><FONT COLOR="{colour}">&#8594; {esc(rel_type)}</FONT></TD></TR>')
+        cells.append(f'<TR><TD ALIGN="LEFT"><FONT COLOR="{colour}">&#8594; {dot_html_text(rel_type)}</FONT></TD></TR>')
     table = '<TABLE BORDER="0" CELLSPACING="4"><TR><TD><B>Legend</B></TD></TR>' + "".join(cells) + "</TABLE>"
-    return f'  "dm-legend" [shape=box, style="rounded", color="#bbbbbb", fontsize=9, id="dm-legend", label=<{table}>];'
+    return f'  "dm legend" [shape=box, style="rounded", color="#bbbbbb", fontsize=9, id="dm-legend", label=<{table}>];'
 
 
 def tree_dot(catalog: Catalog, docs: list[Document]) -> str:
@@ -99,7 +99,7 @@ def tree_dot(catalog: Catalog, docs: list[Document]) -> str:
         colour = colours[rel_type]
         lines.append(
             f"  {dot_string(upper)} -> {dot_string(lower)} [color={dot_string(colour)}, "
-            f"tooltip={dot_string(f'{lower} {rel_type} {upper}')}];"
+            f"tooltip={dot_tooltip(f'{lower} {rel_type} {upper}')}];"
         )
     lines.append(_legend({d.status for d in docs}, colours))
     lines.append("}")

@@ -19,9 +19,17 @@ REF_PATTERN = re.compile(r'dmsite-ref:([a-z]+):([^"\'<>\s]+)')
 _markdown = MarkdownIt("commonmark", {"html": False, "linkify": False}).enable("table")
 
 
+_PLACEHOLDER = re.compile(r"dmsite-(ref|cite):")
+
+
+def _defuse(html: str) -> str:
+    """Text from the data never forms a link placeholder: its colon is written as an entity (reads the same)."""
+    return _PLACEHOLDER.sub(r"dmsite-\1&#58;", html) if "dmsite-" in html else html
+
+
 def esc(text: object) -> str:
     """Escape any value for HTML text and attribute values."""
-    return escape("" if text is None else str(text), quote=True)
+    return _defuse(escape("" if text is None else str(text), quote=True))
 
 
 _PLAIN_LINE = re.compile(r"[A-Za-z][A-Za-z0-9 ,.:;()'/-]*[A-Za-z0-9.:;)'/-]")  # no Markdown syntax possible
@@ -30,8 +38,8 @@ _PLAIN_LINE = re.compile(r"[A-Za-z][A-Za-z0-9 ,.:;()'/-]*[A-Za-z0-9.:;)'/-]")  #
 def markdown(text: str | None) -> str:
     """Render Markdown from the data; raw HTML in it is shown escaped, unsafe links dropped."""
     if text and _PLAIN_LINE.fullmatch(text):  # one plain line: the paragraph Markdown would make, much faster
-        return f"<p>{text}</p>\n"
-    return str(_markdown.render(text or ""))
+        return _defuse(f"<p>{text}</p>\n")
+    return _defuse(str(_markdown.render(text or "")))
 
 
 def anchor(kind: str, record_id: str) -> str:

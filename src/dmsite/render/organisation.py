@@ -156,7 +156,8 @@ def _legend(rankdir: str) -> list[str]:
     table = "".join(f"<tr>{row}</tr>" for row in rows)
     label = (f'<<table border="1" color="#bbbbbb" cellborder="0" cellspacing="4" cellpadding="3" style="rounded">'
              f"{table}</table>>")
-    return [f'  legend [shape=plain, style="", class="dm-legend", fontsize=9, label={label}];']
+    # a name no record id can have (ids have no spaces): a role called "legend" stays its own node
+    return [f'  "dm legend" [shape=plain, style="", class="dm-legend", fontsize=9, label={label}];']
 
 
 # -- entries (§6, §7, §8) -------------------------------------------------------------

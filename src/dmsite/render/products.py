@@ -12,7 +12,7 @@ from dataclasses import dataclass
 
 from ..catalog import Catalog
 from ..model import Milestone, Product, Requirement, WbsElement
-from .graphviz import dot_string
+from .graphviz import dot_html_text, dot_string, dot_tooltip
 from .html import anchor, esc, link, markdown, ref_url
 from .tables import Column, table
 
@@ -285,14 +285,12 @@ def _tree_node(catalog: Catalog, product: Product, hidden: list[str], max_packag
     )
 
 
-def label_text(text: str) -> str:
-    """Text for a graphviz HTML-like label: entities escaped, one line, backslashes kept literal."""
-    return esc(" ".join(text.split())).replace("\\", "\\\\")
+label_text = dot_html_text  # text in a graphviz HTML-like label
 
 
 def tooltip(text: str) -> str:
-    """A DOT tooltip: one line; graphviz unescapes tooltips twice, so a literal backslash takes four."""
-    return dot_string(" ".join(text.split()).replace("\\", "\\\\"))
+    """A DOT tooltip on one line."""
+    return dot_tooltip(" ".join(text.split()))
 
 
 def figure(svg: str, css: str, caption: str = "") -> str:
