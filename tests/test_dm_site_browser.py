@@ -1,0 +1,82 @@
+"""The LSST DM site in a real browser: every page loads without console errors, the milestone
+table sorts and filters, and dependency-graph nodes lead to the milestones' details."""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+from browser_support import browser, browser_page, serve  # noqa: F401 - fixtures
+
+ROOT = Path(__file__).resolve().parent.parent
+
+pytestmark = [pytest.mark.slow, pytest.mark.browser, pytest.mark.xdist_group("dm-site-browser")]
+
+
+@pytest.fixture(scope="module")
+def site(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """The site built as ``make html`` builds it, into a temporary folder."""
+    outdir = tmp_path_factory.mktemp("dm-site-browser") / "html"
+    done = subprocess.run(
+        [sys.executable, "-m", "sphinx", "-b", "html", "-q", "-j", "auto", "-c", str(ROOT), str(ROOT / "content"),
+         str(outdir)],
+        capture_output=True, text=True, timeout=600, check=False, cwd=ROOT,
+    )
+    assert done.returncode == 0, done.stderr[-3000:]
+    return outdir
+
+
+def test_every_page_loads_without_console_errors(site: Path, browser_page) -> None:  # noqa: F811
+    pages = sorted(p.relative_to(site).as_posix() for p in site.rglob("*.html") if "_static" not in p.parts)
+    assert len(pages) >= 40
+    page = browser_page.page
+    with serve(site) as url:
+        for name in pages:
+            page.goto(url + name)
+            page.wait_for_load_state("load")
+            assert page.locator("h1").count() >= 1 or name in ("search.html", "genindex.html"), name
+    assert browser_page.errors == []
+
+
+def test_milestone_table_sorts_and_filters(site: Path, browser_page) -> None:  # noqa: F811
+    page = browser_page.page
+    with serve(site) as url:
+        page.goto(url + "milestones/table.html")
+        table = page.locator("table.dm-milestone-table")
+        rows = table.locator("tbody tr")
+        total = rows.count()
+        assert total >= 385
+        due = table.locator("thead th").filter(has_text="Baseline due")
+        column = [h.strip() for h in table.locator("thead th").all_inner_texts()].index("Baseline due")
+
+        def dues() -> list[str]:
+            return table.locator(f"tbody tr td:nth-child({column + 1})").all_inner_texts()
+
+        due.click()
+        assert due.get_attribute("aria-sort") == "ascending"
+        assert dues() == sorted(dues()) and dues()[0] < dues()[-1]
+        due.click()
+        assert due.get_attribute("aria-sort") == "descending"
+        assert dues() == sorted(dues(), reverse=True)
+
+        page.fill(".dm-filter input[type=search]", "DM-AP-1 ")
+        visible = [r for r in rows.all() if r.is_visible()]
+        assert 0 < len(visible) < total
+        assert all("DM-AP-1" in r.inner_text() for r in visible)
+    assert browser_page.errors == []
+
+
+def test_dependency_graph_node_opens_the_milestone_detail(site: Path, browser_page) -> None:  # noqa: F811
+    page = browser_page.page
+    with serve(site) as url:
+        page.goto(url + "milestones/graph.html")
+        node = page.locator("svg g.node a").first
+        milestone = (node.locator("text").first.text_content() or "").strip()
+        node.click()
+        page.wait_for_url(f"**/milestones/wbs/*.html#milestone-{milestone}")
+        detail = page.locator(f"[id='milestone-{milestone}']")
+        assert detail.is_visible()
+        assert milestone in detail.inner_text()
+    assert browser_page.errors == []
