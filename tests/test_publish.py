@@ -3,7 +3,12 @@
 from __future__ import annotations
 
 import json
+import os
 import shutil
+import signal
+import subprocess
+import sys
+import time
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -11,7 +16,7 @@ import git
 import pytest
 from browser_support import browser, browser_page, serve  # noqa: F401 - fixtures
 from bs4 import BeautifulSoup
-from git_site import GitSite, milestones_yaml
+from git_site import SITE_CONF, GitSite, milestones_yaml
 
 from dmsite import __version__, cli
 from dmsite.publish import STAMP, PublishOptions, PublishResult, publish, read_stamp, write_root_files
@@ -246,3 +251,62 @@ def test_switcher_lists_versions_and_keeps_the_page(published: Published, browse
         page.locator(".version-switcher__menu").first.get_by_text("v1", exact=True).click()
         page.wait_for_url(f"{url}v1/")
         assert [e for e in browser_page.errors if "404" not in e] == []
+
+
+SLOW_CONF_HOOK = """
+import os, time
+from pathlib import Path
+
+
+def setup(app):
+    def hold(app, exception):  # every page is written, sphinx-build has not exited: the worst moment to die
+        Path(os.environ["DMSITE_TEST_MARKER"]).touch()
+        time.sleep(120)
+
+    app.connect("build-finished", hold)
+"""
+
+
+def _snapshot(folder: Path) -> dict[str, bytes]:
+    return {p.relative_to(folder).as_posix(): p.read_bytes() for p in sorted(folder.rglob("*")) if p.is_file()}
+
+
+def test_publish_killed_mid_build_leaves_the_site_as_it_was(published: Published, tmp_path: Path) -> None:
+    """`dmsite publish` SIGKILLed (with its sphinx-build) while a new version is fully written to staging."""
+    site, site_dir = copy_of(published, tmp_path)
+    site.write("conf.py", (site.root / "conf.py").read_text() + SLOW_CONF_HOOK)
+    site.write("content/data/milestones/dm.yaml", MAIN_DATA + "- id: DM-F\n  name: Milestone DM-F\n  due: 2021-12-02\n")
+    site.commit("Fourth plan", "2021-04-05")
+    site.tag("v3")
+    before = _snapshot(site_dir)
+    marker = tmp_path / "building"
+    process = subprocess.Popen(
+        [sys.executable, "-m", "dmsite.cli", "publish", str(site_dir), "--repo", str(site.root), "-j", "1"],
+        env={**os.environ, "DMSITE_TEST_MARKER": str(marker)}, start_new_session=True,
+        stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
+    )
+    try:
+        deadline = time.monotonic() + 120
+        while not marker.exists() and process.poll() is None and time.monotonic() < deadline:
+            time.sleep(0.05)
+        assert marker.exists(), "the build never reached its end"
+        staged = [p for p in tmp_path.glob(".site.building-*") if (p / "index.html").exists()]
+        assert staged, "the new version is written to a staging folder beside the site"
+    finally:
+        os.killpg(process.pid, signal.SIGKILL)  # the publish and the sphinx-build it started
+        process.wait(timeout=30)
+    assert _snapshot(site_dir) == before  # not one file of the published site changed
+    assert sorted(p.name for p in site_dir.iterdir() if p.is_dir()) == ["latest", "v1", "v2"]
+
+    # the next run repairs and publishes: main (hook removed) is built; v3 still has the hook, which fails
+    # without the marker variable — a later version failing after an earlier one was installed
+    site.write("conf.py", SITE_CONF)
+    head = site.commit("Faster build", "2021-04-06")
+    result = publish(options(site, site_dir))
+    assert [v.version for v in result.built] == ["latest"] and [v.version for v, _ in result.failed] == ["v3"]
+    assert "DMSITE_TEST_MARKER" in result.failed[0][1]
+    assert read_stamp(site_dir / "latest").commit == head  # type: ignore[union-attr]
+    assert sorted(p.name for p in site_dir.iterdir() if p.is_dir()) == ["latest", "v1", "v2"]
+    assert [e["version"] for e in json.loads((site_dir / "switcher.json").read_text())] == ["latest", "v2", "v1"]
+    assert sorted(p.name for p in tmp_path.iterdir() if p.name.startswith(".site.")) == [".site.lock"]
+    assert len(site.repo.git.worktree("list").splitlines()) == 1
