@@ -186,6 +186,14 @@ def test_schema_is_written_for_every_kind_and_is_valid_json_schema(schemas: dict
         assert schema["items"]["additionalProperties"] is False
 
 
+def test_shipped_schemas_are_the_generated_ones_and_editors_find_them(schemas: dict[str, dict[str, Any]]) -> None:
+    """schemas/ in the repository (what editors read) is what ``dmsite schema`` writes today."""
+    shipped = {p.name.removesuffix(".schema.json"): json.loads(p.read_text()) for p in (REPO / "schemas").glob("*.json")}
+    assert shipped == schemas, "schemas/ is out of date: run `.venv/bin/dmsite schema --out schemas`"
+    editor = json.loads((REPO / ".vscode" / "settings.json").read_text())["yaml.schemas"]
+    assert editor == {f"./schemas/{kind}.schema.json": f"content/data/{kind}/**/*.yaml" for kind in KINDS}
+
+
 def test_schema_accepts_the_site_data(schemas: dict[str, dict[str, Any]]) -> None:
     checked = 0
     for path in sorted(REAL_DATA.glob("*/*.yaml")):
