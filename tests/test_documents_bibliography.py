@@ -3,6 +3,11 @@
 from __future__ import annotations
 
 import datetime as dt
+import re
+from collections import Counter
+
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from dmsite.bibliography import (
     cited_handles,
@@ -77,3 +82,18 @@ def test_terms_and_caps_tokens() -> None:
     text = "The DM team and two DACs; DM-AP-10 is an id; AP-like; FOO and BAR-baz; DMS-REQ-0002."
     assert used_terms(text, ["DM", "AP", "DAC", "Butler"]) == {"DM", "DAC"}
     assert set(caps_tokens(text)) == {"DM", "AP", "FOO", "BAR"}  # ids with digits are skipped whole
+
+
+def _caps_tokens_word_by_word(text: str) -> Counter[str]:
+    """The rule, spelled out: every word of letters, digits and inner hyphens, one by one."""
+    counts: Counter[str] = Counter()
+    for word in re.findall(r"[A-Za-z0-9]+(?:-[A-Za-z0-9]+)*", text):
+        if not ("-" in word and any(c.isdigit() for c in word)):
+            counts.update(part for part in word.split("-") if re.fullmatch(r"[A-Z]{2,}[0-9]*", part))
+    return counts
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.text(alphabet="ABDMab01-- .;\n", max_size=60))
+def test_caps_tokens_follow_the_word_rule(text: str) -> None:
+    assert caps_tokens(text) == _caps_tokens_word_by_word(text)

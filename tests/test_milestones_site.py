@@ -319,3 +319,32 @@ def test_empty_wbs_page_keeps_its_title(site: Site) -> None:
     page = site.page("none")
     assert page.select_one("h1").get_text().rstrip("#¶") == "Milestones without a WBS element"
     assert "No milestones in this selection." in page.get_text()
+
+
+def test_a_large_element_is_drawn_one_graph_per_year(site: Site) -> None:
+    """Above depgraph.SPLIT_ABOVE milestones, one graph per year of due dates, each linking to the details."""
+    count = 130
+    chain = [
+        {"id": f"DM-BIG-{i:03d}", "name": f"Step {i}", "wbs": "02C.04", "due": f"{2019 + i // 50}-{1 + i % 12:02d}-01",
+         **({"predecessors": [f"DM-BIG-{i - 1:03d}"]} if i else {})}
+        for i in range(count)
+    ]
+    site.write("data/wbs/wbs.yaml", WBS)
+    site.write("data/milestones/big.yaml", json.dumps(chain))
+    site.write("index.md", "# Big\n\n:::{dm-milestones-by-wbs}\n:wbs: 02C.04\n:::\n")
+    assert "WARNING" not in site.build()
+    page = site.page()
+    figures = page.select("figure.dm-figure")
+    years = {2019: 50, 2020: 50, 2021: 30}
+    assert [f.select_one("svg > g")["id"] for f in figures] == [f"dm-graph-1-02C-04-{y}" for y in years]
+    for figure, (year, due_then) in zip(figures, years.items(), strict=True):
+        assert f"due in {year} (one graph per year: the element has {count})" in figure.figcaption.get_text()
+        home = [g["id"].removeprefix(f"dm-graph-1-02C-04-{year}-") for g in figure.select("g.dm-home")]
+        assert len(home) == due_then
+        assert all(chain[int(mid[-3:])]["due"].startswith(str(year)) for mid in home)
+        others = {g["id"].rsplit("-", 1)[-1] for g in figure.select("g.dm-other")}
+        first, last = min(int(h[-3:]) for h in home), max(int(h[-3:]) for h in home)
+        assert others == {f"{i:03d}" for i in (first - 1, last + 1) if 0 <= i < count}  # the years' neighbours
+        links = {a["xlink:href"] for a in figure.select("svg g.node a")}
+        assert links == {f"#milestone-{mid}" for mid in home} | {f"#milestone-DM-BIG-{o}" for o in others}
+    assert len(page.select(".dm-milestone-detail")) == count

@@ -8,6 +8,7 @@ link in the graph are packed in a grid instead of one very tall column.
 
 from __future__ import annotations
 
+import functools
 import itertools
 import re
 import textwrap
@@ -22,6 +23,7 @@ from .html import esc, ref_url
 LABEL_WIDTH = 26  # characters per label line
 LABEL_LINES = 3  # name lines shown under the id
 GRID_COLUMNS = 6  # isolated milestones per grid row
+SPLIT_ABOVE = 120  # an element with more milestones is drawn one graph per year of due dates
 
 # status → (fill, border, font colour)
 STATUS_STYLE: dict[Status, tuple[str, str, str]] = {
@@ -34,12 +36,16 @@ STATUS_LABEL = {Status.COMPLETED: "completed", Status.OVERDUE: "overdue", Status
 
 def wrap_label(milestone: Milestone) -> str:
     """The node label: the id, then the (short) name wrapped to a few short lines."""
-    name = milestone.short_name or milestone.name
+    return milestone.id + "\n" + _wrapped(milestone.short_name or milestone.name)
+
+
+@functools.lru_cache(maxsize=1 << 16)  # a milestone is drawn in its own graph and its neighbours' graphs
+def _wrapped(name: str) -> str:
     lines = textwrap.wrap(name, LABEL_WIDTH, break_long_words=True) or [""]
     if len(lines) > LABEL_LINES:
         lines = lines[:LABEL_LINES]
         lines[-1] = lines[-1][: LABEL_WIDTH - 1].rstrip() + "…"
-    return "\n".join([milestone.id, *lines])
+    return "\n".join(lines)
 
 
 def _node_id(prefix: str, milestone_id: str) -> str:
@@ -132,6 +138,15 @@ def legend_html(home_label: str = "this WBS element", other_label: str = "other 
         f"<li>{swatch(Status.OPEN, 'box')} open (white)</li>",
     ]
     return '<ul class="dm-legend" aria-label="Legend">' + "".join(items) + "</ul>"
+
+
+def wbs_graph_parts(milestones: Iterable[Milestone]) -> list[tuple[int | None, list[Milestone]]]:
+    """How to draw an element: all its milestones in one graph (year None), or, above SPLIT_ABOVE, one
+    graph per year of due dates — hundreds of nodes in one graph can be neither read nor laid out quickly."""
+    home = by_due(milestones)
+    if len(home) <= SPLIT_ABOVE:
+        return [(None, home)]
+    return [(year, list(part)) for year, part in itertools.groupby(home, key=lambda m: m.due.year)]
 
 
 def wbs_graph_dot(catalog: Catalog, milestones: Iterable[Milestone], graph_id: str, title: str) -> str:

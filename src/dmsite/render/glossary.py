@@ -14,9 +14,10 @@ from .tables import Column, table
 
 _TAGS = re.compile(r"<[^>]*>")
 _SPACE = re.compile(r"\s+")
-# words made of letters, digits and inner hyphens; ids like DMS-REQ-0002 are one word
-_WORD = re.compile(r"[A-Za-z0-9]+(?:-[A-Za-z0-9]+)*")
 _ALL_CAPS = re.compile(r"^[A-Z]{2,}[0-9]*$")  # 'DM', 'DP0'; not 'F17F' (a cycle name)
+# Words made of letters, digits and inner hyphens (ids like DMS-REQ-0002 are one word), only those
+# with two capitals in a row: the others can hold no all-caps part, and the regex engine skips them.
+_WORD_WITH_CAPS = re.compile(r"(?<![A-Za-z0-9])(?=[A-Za-z0-9-]*[A-Z]{2})[A-Za-z0-9]+(?:-[A-Za-z0-9]+)*")
 
 
 def html_text(markup: str) -> str:
@@ -44,7 +45,7 @@ def used_terms(text: str, terms: Iterable[str]) -> set[str]:
 def caps_tokens(text: str) -> Counter[str]:
     """ALL-CAPS words (2+ capitals) in *text*, with counts; hyphenated ids with digits are skipped."""
     counts: Counter[str] = Counter()
-    for word in _WORD.findall(text):
+    for word in _WORD_WITH_CAPS.findall(text):
         if "-" in word and any(c.isdigit() for c in word):
             continue
         counts.update(part for part in word.split("-") if _ALL_CAPS.match(part))

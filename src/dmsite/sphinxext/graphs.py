@@ -17,6 +17,7 @@ from typing import Any
 
 from docutils import nodes
 from sphinx.application import Sphinx
+from sphinx.environment import BuildEnvironment
 from sphinx.util import logging
 
 from ..render.graphviz import render_svg, start_render
@@ -28,6 +29,7 @@ logger = logging.getLogger(__name__)
 
 PLACEHOLDER = re.compile(r"<!--dmsite-graph:([0-9a-f]{64})-->")
 ATTRIBUTE = "dmsite_graphs"  # on the document node: graph key -> DOT text
+DRAWS_GRAPHS = re.compile(r"(\{|\.\. )dm-(milestones-by-wbs|dependency-graph)\b")  # MyST or reST
 
 
 def graph_placeholder(document: nodes.document, dot: str, cache_dir: Path) -> str:
@@ -64,5 +66,18 @@ def _layout(key: str, graphs: dict[str, str], cache_dir: Path) -> str:
     return (cache_dir / f"{key}.svg").read_text(encoding="utf-8")  # pages joined into one (singlehtml)
 
 
+def _graph_pages_first(app: Sphinx, env: BuildEnvironment, docnames: list[str]) -> None:
+    """Read the pages that draw graphs first, so that ``dot`` works while the others are read."""
+
+    def draws(docname: str) -> bool:
+        try:
+            return bool(DRAWS_GRAPHS.search(Path(env.doc2path(docname)).read_text(encoding="utf-8")))
+        except (OSError, UnicodeDecodeError):
+            return False
+
+    docnames.sort(key=lambda docname: not draws(docname))  # stable: otherwise in Sphinx's order
+
+
 def setup(app: Sphinx) -> None:
+    app.connect("env-before-read-docs", _graph_pages_first)
     app.connect("html-page-context", fill_graphs)

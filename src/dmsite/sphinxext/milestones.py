@@ -36,6 +36,12 @@ from .state import current
 
 logger = logging.getLogger(__name__)
 
+GRAPH_YEAR_CAPTION = (
+    "Milestones of WBS {code} due in {year} (one graph per year: the element has {count}) and their immediate "
+    "predecessors and successors. Ellipses correspond to this element's milestones due in {year}; rectangles to "
+    "those due in other years or in other elements. Blue milestones have been completed; orange milestones are "
+    "overdue."
+)
 GRAPH_CAPTION = (
     "Relationships between milestones in WBS {code} and their immediate predecessors and successors. "
     "Ellipses correspond to milestones within this WBS element; rectangles to those in other elements. "
@@ -223,9 +229,7 @@ class ByWbs(MilestoneDirective):
             title = f"{shown}: {group.element.name}" if group.element else "Milestones without a WBS element"
             body = ""
             if "no-graph" not in self.options:
-                graph_id = "dm-graph-" + re.sub(r"[^A-Za-z0-9]", "-", shown)
-                dot = depgraph.wbs_graph_dot(self.catalog, group.milestones, graph_id, title)
-                body += self.graph(dot, GRAPH_CAPTION.format(code=shown), depgraph.legend_html())
+                body += self.wbs_graphs(shown, title, group.milestones)
             body += render.details_html(self.catalog, group.milestones, jira_url, histories, repo_url)
             if "no-sections" in self.options:
                 out += self.html(body)
@@ -235,6 +239,20 @@ class ByWbs(MilestoneDirective):
             note = self.html('<p class="dm-note dm-none">No milestones in this selection.</p>')
             out += note if "no-sections" in self.options else [self.section(self._empty_title(), note)]
         return out
+
+    def wbs_graphs(self, code: str, title: str, milestones: list[Milestone]) -> str:
+        """The element's dependency graph, or one per year of due dates for a large element."""
+        figures = []
+        for year, part in depgraph.wbs_graph_parts(milestones):
+            graph_id = "dm-graph-" + re.sub(r"[^A-Za-z0-9]", "-", code) + (f"-{year}" if year else "")
+            if year is None:
+                caption, legend = GRAPH_CAPTION.format(code=code), depgraph.legend_html()
+            else:
+                caption = GRAPH_YEAR_CAPTION.format(code=code, year=year, count=len(milestones))
+                legend = depgraph.legend_html(f"this WBS element, due in {year}", "other years or elements")
+            dot = depgraph.wbs_graph_dot(self.catalog, part, graph_id, f"{title}, due in {year}" if year else title)
+            figures.append(self.graph(dot, caption, legend))
+        return "".join(figures)
 
     def _empty_title(self) -> str:
         wbs = self.options.get("wbs")
