@@ -2,8 +2,13 @@
 
 from __future__ import annotations
 
+import os
 from pathlib import Path
+from typing import Any
 
+import pytest
+
+from dmsite import load
 from dmsite.load import LoadResult, load_data
 
 FILES = {
@@ -33,3 +38,30 @@ def test_cached_loads_equal_plain_loads_after_each_edit(tmp_path: Path) -> None:
     edited = seen(load_data(data, tmp_path, cache))
     assert edited == seen(load_data(data, tmp_path))
     assert "2021-05-06" in edited[0][1][0] and edited[0][0] == plain[0][0]
+
+
+def test_a_large_first_load_is_parsed_in_parallel_with_the_same_result(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    data, cache = tmp_path / "data", tmp_path / "cache"
+    (data / "milestones").mkdir(parents=True)
+    for part in range(3):
+        records = "".join(
+            f"- id: M-{part}-{i}\n  name: Milestone {i} of part {part} {'x' * 300}\n  due: 2020-01-01\n"
+            for i in range(1200)
+        )
+        (data / "milestones" / f"{part}.yaml").write_text(records + "- {id: M-bad, name: Bad, due: 2020-02-30}\n")
+    assert sum(p.stat().st_size for p in data.rglob("*.yaml")) > load.PARALLEL_BYTES
+    made_by: list[int] = []
+    real = load._load_into_cache
+
+    def spy(*args: Any) -> Any:
+        made_by.append(os.getpid())
+        return real(*args)
+
+    monkeypatch.setattr(load, "_load_into_cache", spy)  # the forked workers inherit the spy
+    cached = seen(load_data(data, tmp_path, cache))
+    assert len(list(cache.glob("*.pickle"))) == 3
+    assert made_by == []  # the main process parsed nothing: the workers filled the cache before it read
+    assert cached == seen(load_data(data, tmp_path))
+    assert sum("2020-02-30" in problem for problem in cached[1]) == 3
