@@ -321,30 +321,28 @@ def test_empty_wbs_page_keeps_its_title(site: Site) -> None:
     assert "No milestones in this selection." in page.get_text()
 
 
-def test_a_large_element_is_drawn_one_graph_per_year(site: Site) -> None:
-    """Above depgraph.SPLIT_ABOVE milestones, one graph per year of due dates, each linking to the details."""
+def test_a_large_element_is_drawn_in_graphs_of_whole_years(site: Site) -> None:
+    """Above depgraph.SPLIT_ABOVE milestones: one graph per run of years holding at most that many."""
     count = 130
     chain = [
         {"id": f"DM-BIG-{i:03d}", "name": f"Step {i}", "wbs": "02C.04", "due": f"{2019 + i // 50}-{1 + i % 12:02d}-01",
          **({"predecessors": [f"DM-BIG-{i - 1:03d}"]} if i else {})}
         for i in range(count)
-    ]
+    ]  # 50 due in 2019, 50 in 2020, 30 in 2021: 2019-2020 (100) and 2021 (adding it would make 130)
     site.write("data/wbs/wbs.yaml", WBS)
     site.write("data/milestones/big.yaml", json.dumps(chain))
     site.write("index.md", "# Big\n\n:::{dm-milestones-by-wbs}\n:wbs: 02C.04\n:::\n")
     assert "WARNING" not in site.build()
     page = site.page()
     figures = page.select("figure.dm-figure")
-    years = {2019: 50, 2020: 50, 2021: 30}
-    assert [f.select_one("svg > g")["id"] for f in figures] == [f"dm-graph-1-02C-04-{y}" for y in years]
-    for figure, (year, due_then) in zip(figures, years.items(), strict=True):
-        assert f"due in {year} (one graph per year: the element has {count})" in figure.figcaption.get_text()
-        home = [g["id"].removeprefix(f"dm-graph-1-02C-04-{year}-") for g in figure.select("g.dm-home")]
-        assert len(home) == due_then
-        assert all(chain[int(mid[-3:])]["due"].startswith(str(year)) for mid in home)
+    periods = {"2019-2020": ("2019–2020", range(0, 100)), "2021": ("2021", range(100, 130))}
+    assert [f.select_one("svg > g")["id"] for f in figures] == [f"dm-graph-1-02C-04-{p}" for p in periods]
+    for figure, (period, (years, numbers)) in zip(figures, periods.items(), strict=True):
+        assert f"due in {years} (the element has {count}: it is drawn in several graphs" in figure.figcaption.get_text()
+        home = {g["id"].removeprefix(f"dm-graph-1-02C-04-{period}-") for g in figure.select("g.dm-home")}
+        assert home == {f"DM-BIG-{i:03d}" for i in numbers}
         others = {g["id"].rsplit("-", 1)[-1] for g in figure.select("g.dm-other")}
-        first, last = min(int(h[-3:]) for h in home), max(int(h[-3:]) for h in home)
-        assert others == {f"{i:03d}" for i in (first - 1, last + 1) if 0 <= i < count}  # the years' neighbours
+        assert others == {f"{i:03d}" for i in (numbers[0] - 1, numbers[-1] + 1) if 0 <= i < count}  # neighbours
         links = {a["xlink:href"] for a in figure.select("svg g.node a")}
         assert links == {f"#milestone-{mid}" for mid in home} | {f"#milestone-DM-BIG-{o}" for o in others}
     assert len(page.select(".dm-milestone-detail")) == count

@@ -23,7 +23,7 @@ from .html import esc, ref_url
 LABEL_WIDTH = 26  # characters per label line
 LABEL_LINES = 3  # name lines shown under the id
 GRID_COLUMNS = 6  # isolated milestones per grid row
-SPLIT_ABOVE = 120  # an element with more milestones is drawn one graph per year of due dates
+SPLIT_ABOVE = 120  # an element with more milestones is drawn in several graphs, by years of due dates
 
 # status → (fill, border, font colour)
 STATUS_STYLE: dict[Status, tuple[str, str, str]] = {
@@ -140,13 +140,29 @@ def legend_html(home_label: str = "this WBS element", other_label: str = "other 
     return '<ul class="dm-legend" aria-label="Legend">' + "".join(items) + "</ul>"
 
 
-def wbs_graph_parts(milestones: Iterable[Milestone]) -> list[tuple[int | None, list[Milestone]]]:
-    """How to draw an element: all its milestones in one graph (year None), or, above SPLIT_ABOVE, one
-    graph per year of due dates — hundreds of nodes in one graph can be neither read nor laid out quickly."""
+Period = tuple[int, int]  # first and last year of due dates
+
+
+def wbs_graph_parts(milestones: Iterable[Milestone]) -> list[tuple[Period | None, list[Milestone]]]:
+    """How to draw an element: all its milestones in one graph (period None), or, above SPLIT_ABOVE, one
+    graph per run of whole years holding at most SPLIT_ABOVE of them (or one year, if it holds more) —
+    hundreds of nodes in one graph can be neither read nor laid out quickly."""
     home = by_due(milestones)
     if len(home) <= SPLIT_ABOVE:
         return [(None, home)]
-    return [(year, list(part)) for year, part in itertools.groupby(home, key=lambda m: m.due.year)]
+    parts: list[list[Milestone]] = []
+    for _, year in itertools.groupby(home, key=lambda m: m.due.year):
+        due_then = list(year)
+        if parts and len(parts[-1]) + len(due_then) <= SPLIT_ABOVE:
+            parts[-1] += due_then
+        else:
+            parts.append(due_then)
+    return [((part[0].due.year, part[-1].due.year), part) for part in parts]
+
+
+def period_text(period: Period, dash: str = "–") -> str:
+    first, last = period
+    return str(first) if first == last else f"{first}{dash}{last}"
 
 
 def wbs_graph_dot(catalog: Catalog, milestones: Iterable[Milestone], graph_id: str, title: str) -> str:

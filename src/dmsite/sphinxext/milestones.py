@@ -36,11 +36,11 @@ from .state import current
 
 logger = logging.getLogger(__name__)
 
-GRAPH_YEAR_CAPTION = (
-    "Milestones of WBS {code} due in {year} (one graph per year: the element has {count}) and their immediate "
-    "predecessors and successors. Ellipses correspond to this element's milestones due in {year}; rectangles to "
-    "those due in other years or in other elements. Blue milestones have been completed; orange milestones are "
-    "overdue."
+GRAPH_PERIOD_CAPTION = (
+    "Milestones of WBS {code} due in {years} (the element has {count}: it is drawn in several graphs, by years) "
+    "and their immediate predecessors and successors. Ellipses correspond to this element's milestones due in "
+    "{years}; rectangles to those due in other years or in other elements. Blue milestones have been completed; "
+    "orange milestones are overdue."
 )
 GRAPH_CAPTION = (
     "Relationships between milestones in WBS {code} and their immediate predecessors and successors. "
@@ -241,16 +241,19 @@ class ByWbs(MilestoneDirective):
         return out
 
     def wbs_graphs(self, code: str, title: str, milestones: list[Milestone]) -> str:
-        """The element's dependency graph, or one per year of due dates for a large element."""
+        """The element's dependency graph, or, for a large element, one per run of years of due dates."""
         figures = []
-        for year, part in depgraph.wbs_graph_parts(milestones):
-            graph_id = "dm-graph-" + re.sub(r"[^A-Za-z0-9]", "-", code) + (f"-{year}" if year else "")
-            if year is None:
+        for period, part in depgraph.wbs_graph_parts(milestones):
+            graph_id, graph_title = "dm-graph-" + re.sub(r"[^A-Za-z0-9]", "-", code), title
+            if period is None:
                 caption, legend = GRAPH_CAPTION.format(code=code), depgraph.legend_html()
             else:
-                caption = GRAPH_YEAR_CAPTION.format(code=code, year=year, count=len(milestones))
-                legend = depgraph.legend_html(f"this WBS element, due in {year}", "other years or elements")
-            dot = depgraph.wbs_graph_dot(self.catalog, part, graph_id, f"{title}, due in {year}" if year else title)
+                years = depgraph.period_text(period)
+                graph_id += "-" + depgraph.period_text(period, "-")
+                graph_title += f", due in {years}"
+                caption = GRAPH_PERIOD_CAPTION.format(code=code, years=years, count=len(milestones))
+                legend = depgraph.legend_html(f"this WBS element, due in {years}", "other years or elements")
+            dot = depgraph.wbs_graph_dot(self.catalog, part, graph_id, graph_title)
             figures.append(self.graph(dot, caption, legend))
         return "".join(figures)
 
