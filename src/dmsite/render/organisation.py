@@ -6,9 +6,9 @@ from collections import Counter, defaultdict
 
 from ..catalog import Catalog
 from ..model import Group, Role
-from .graphviz import dot_string
+from .graphviz import dot_html_text, dot_string
 from .html import esc, link, markdown, ref_url
-from .products import FONT, entry, fields, label_text, person_link, product_link, tooltip, wbs_link, wbs_sort_key
+from .products import FONT, entry, fields, person_link, product_link, tooltip, wbs_link, wbs_sort_key
 
 SCIENTIST_FILL = "#a8d5a2"  # LDM-294 Fig. 5 draws scientists in green
 OTHER_FILL = "#ffffff"
@@ -122,16 +122,16 @@ def org_chart_dot(catalog: Catalog, graph_id: str = "dm-org-chart", direction: s
 
 
 def _role_node(catalog: Catalog, role: Role, owners: set[str]) -> str:
-    rows = [f"<b>{label_text(role.title)}</b>"]
+    rows = [f"<b>{dot_html_text(role.title)}</b>"]
     names = [catalog.people[h].name if h in catalog.people else h for h in role.holders]
-    rows += [label_text(name) for name in names]
+    rows += [dot_html_text(name) for name in names]
     notes = []
     if role.scientist:
         notes.append("scientist")
     if any(h in owners for h in role.holders):
         notes.append("product owner")
     if notes:
-        rows.append(f'<font point-size="8">{label_text(", ".join(notes))}</font>')
+        rows.append(f'<font point-size="8">{dot_html_text(", ".join(notes))}</font>')
     cells = "".join(f"<tr><td>{row}</td></tr>" for row in rows)
     label = f'<<table border="0" cellborder="0" cellspacing="0" cellpadding="1">{cells}</table>>'
     fill = SCIENTIST_FILL if role.scientist else OTHER_FILL

@@ -262,14 +262,14 @@ def product_tree_dot(
 
 
 def _tree_node(catalog: Catalog, product: Product, hidden: list[str], max_packages: int) -> str:
-    rows = [f"<b>{label_text(product.name)}</b>"]
+    rows = [f"<b>{dot_html_text(product.name)}</b>"]
     element = catalog.resolve_wbs(product.wbs)
     if product.wbs:
-        rows.append(f'<font point-size="9" color="#445566">{label_text(element.code if element else product.wbs)}</font>')
+        rows.append(f'<font point-size="9" color="#445566">{dot_html_text(element.code if element else product.wbs)}</font>')
     packages = product.packages[:max_packages]
     for start in range(0, len(packages), PACKAGES_PER_LINE):
         chunk = ", ".join(packages[start:start + PACKAGES_PER_LINE])
-        rows.append(f'<font point-size="9" face="Courier,monospace">{label_text(chunk)}</font>')
+        rows.append(f'<font point-size="9" face="Courier,monospace">{dot_html_text(chunk)}</font>')
     if len(product.packages) > max_packages:
         rows.append(f'<font point-size="8">+{len(product.packages) - max_packages} more packages</font>')
     if hidden:
@@ -283,9 +283,6 @@ def _tree_node(catalog: Catalog, product: Product, hidden: list[str], max_packag
         f"{dot_string(product.id)} [label={label}, fillcolor={dot_string(fill)}, "
         f"URL={dot_string(ref_url('product', product.id))}, tooltip={tooltip(hint)}];"
     )
-
-
-label_text = dot_html_text  # text in a graphviz HTML-like label
 
 
 def tooltip(text: str) -> str:
