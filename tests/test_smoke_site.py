@@ -46,3 +46,15 @@ def test_data_errors_stop_the_build_with_locations(site: Site) -> None:
     with pytest.raises(SphinxError, match="1 problem"):
         site.build()
     assert not (site.outdir / "index.html").exists()
+
+
+def test_theme_templates_are_compiled_once_and_reused(site: Site) -> None:
+    site.write("data/milestones/ap.yaml", MILESTONES)
+    site.write("index.md", "# Home\n\nFirst.\n")
+    site.build()
+    compiled = {p: p.stat().st_mtime_ns for p in (site.root / ".cache" / "templates").glob("*.cache")}
+    assert compiled  # the page template and the ones it includes
+    site.write("index.md", "# Home\n\nSecond.\n")
+    site.build()
+    assert "Second." in site.page().get_text()
+    assert {p: p.stat().st_mtime_ns for p in (site.root / ".cache" / "templates").glob("*.cache")} == compiled
