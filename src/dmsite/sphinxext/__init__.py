@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import gc
 from pathlib import Path
 from typing import Any
@@ -24,17 +25,20 @@ def _config_inited(app: Sphinx, config: Config) -> None:
 
 def _builder_inited(app: Sphinx) -> None:
     data = state.load(app)
-    environment = getattr(getattr(app.builder, "templates", None), "environment", None)
-    if environment is not None:  # the theme's templates compiled once, not in every build (keyed by source)
-        environment.bytecode_cache = FileSystemBytecodeCache(str(_made(data.cache_dir / "templates")))
+    _keep_compiled_templates(app, data.cache_dir / "templates")
     # The environment and the catalog live as long as the build: keep the collector from walking
     # them again and again (a tenth of a rebuild's time at 2,000 milestones); see _build_finished.
     gc.freeze()
 
 
-def _made(folder: Path) -> Path:
-    folder.mkdir(parents=True, exist_ok=True)
-    return folder
+def _keep_compiled_templates(app: Sphinx, folder: Path) -> None:
+    """The theme's templates compiled once, not in every build (jinja keys them by their source)."""
+    environment = getattr(getattr(app.builder, "templates", None), "environment", None)
+    if environment is None:
+        return
+    with contextlib.suppress(OSError):  # no cache where none can be written
+        folder.mkdir(parents=True, exist_ok=True)
+        environment.bytecode_cache = FileSystemBytecodeCache(str(folder))
 
 
 def _build_finished(app: Sphinx, exception: Exception | None) -> None:
