@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
 import html
 import os
@@ -55,7 +56,10 @@ def render_svg(dot: str, cache_dir: Path | None = None) -> str:
     with _lock:
         started = _started.pop(digest, None) if _pool_pid == os.getpid() else None
     if started is not None:
-        return started.result()  # later calls read the cache
+        svg = started.result()[digest]  # later calls read the cache
+        if isinstance(svg, Exception):
+            raise svg
+        return svg
     return _layout(dot, digest, cache_dir)
 
 
@@ -63,6 +67,14 @@ def _layout(dot: str, digest: str, cache_dir: Path | None) -> str:
     cached = cache_dir / f"{digest}.svg" if cache_dir else None
     if cached and cached.exists():
         return cached.read_text(encoding="utf-8")
+    svg = _strip_prolog(_run_dot(dot))
+    if cached:
+        _keep(cached, svg)
+    return svg
+
+
+def _run_dot(dot: str) -> str:
+    """``dot -Tsvg`` on *dot* (one graph or several, one after the other)."""
     exe = shutil.which("dot")
     if exe is None:
         raise GraphvizMissing("graphviz 'dot' was not found: install graphviz (Debian: apt-get install graphviz)")
@@ -71,44 +83,78 @@ def _layout(dot: str, digest: str, cache_dir: Path | None) -> str:
     )
     if done.returncode != 0:
         raise RuntimeError(f"dot failed: {done.stderr.decode(errors='replace').strip()}")
-    svg = _strip_prolog(done.stdout.decode("utf-8"))
-    if cached:
-        cached.parent.mkdir(parents=True, exist_ok=True)
-        tmp = cached.with_suffix(f".{os.getpid()}-{threading.get_ident()}.tmp")  # unique: builds may share the cache
-        tmp.write_text(svg, encoding="utf-8")
-        tmp.replace(cached)
-    return svg
+    return done.stdout.decode("utf-8")
+
+
+def _keep(cached: Path, svg: str) -> None:
+    cached.parent.mkdir(parents=True, exist_ok=True)
+    tmp = cached.with_suffix(f".{os.getpid()}-{threading.get_ident()}.tmp")  # unique: builds may share the cache
+    tmp.write_text(svg, encoding="utf-8")
+    tmp.replace(cached)
+
+
+LAYOUT_ERRORS = (RuntimeError, OSError, subprocess.TimeoutExpired)  # dot missing, failing or hanging
+
+
+def _layout_all(dots: dict[str, str], cache_dir: Path | None) -> dict[str, str | Exception]:
+    """Lay out several graphs (key → DOT) in one ``dot`` process: one start-up, not one per graph.
+
+    If that fails, each is laid out alone, so that an error is kept with the graph it belongs to.
+    """
+    if len(dots) > 1:
+        with contextlib.suppress(*LAYOUT_ERRORS):
+            output = _run_dot("".join(dots.values()))
+            # dot prefixes the ids of all but the first graph of a run ("page0,1_dm-graph-..."): undone
+            svgs = [_strip_prolog(_PAGE_PREFIX.sub(r"\1", doc)) for doc in _SVG_END.split(output) if "<svg" in doc]
+            if len(svgs) == len(dots):
+                for digest, svg in zip(dots, svgs, strict=True):
+                    if cache_dir:
+                        _keep(cache_dir / f"{digest}.svg", svg)
+                return dict(zip(dots, svgs, strict=True))
+    return {digest: _layout_or_error(dot, digest, cache_dir) for digest, dot in dots.items()}
+
+
+def _layout_or_error(dot: str, digest: str, cache_dir: Path | None) -> str | Exception:
+    try:
+        return _layout(dot, digest, cache_dir)
+    except LAYOUT_ERRORS as error:
+        return error
+
+
+_SVG_END = re.compile(r"(?<=</svg>)")
+_PAGE_PREFIX = re.compile(r'( id="(?:a_)?)page\d+,\d+_')
 
 
 def _strip_prolog(svg: str) -> str:
     """Drop the XML declaration, DOCTYPE and generator comments so the SVG can sit inline."""
     start = svg.find("<svg")
     body = svg[start:] if start >= 0 else svg
-    return re.sub(r"<!--.*?-->\n?", "", body, flags=re.S)
+    return re.sub(r"<!--.*?-->\n?", "", body, flags=re.S).rstrip() + "\n"
 
 
 # -- layouts started ahead: one `dot` process per core, while the build goes on ----------------
 
 _pool: ThreadPoolExecutor | None = None
 _pool_pid = 0  # a forked process (parallel Sphinx readers) starts its own pool: threads do not survive fork
-_started: dict[str, Future[str]] = {}
+_started: dict[str, Future[dict[str, str | Exception]]] = {}  # graph key -> its job (key -> SVG or error)
 _lock = threading.Lock()
 
 
-def start_render(dot: str, cache_dir: Path | None = None) -> str:
-    """Begin laying out *dot* in the background unless it is cached; ``render_svg`` then waits for it.
-
-    Returns the graph's key.  Errors surface when ``render_svg`` is called.
-    """
+def start_renders(dots: list[str], cache_dir: Path | None = None) -> list[str]:
+    """Begin laying out those of *dots* not cached yet, in the background and by one ``dot`` process;
+    ``render_svg`` then waits for them.  Returns the graphs' keys; errors surface in ``render_svg``."""
     global _pool, _pool_pid
-    digest = graph_key(dot)
-    if cache_dir and (cache_dir / f"{digest}.svg").exists():
-        return digest
+    digests = [graph_key(dot) for dot in dots]
     with _lock:
         if _pool_pid != os.getpid():
             _pool, _pool_pid = ThreadPoolExecutor(max_workers=os.cpu_count() or 2), os.getpid()
             _started.clear()
-        if digest not in _started:
+        todo = {
+            digest: dot for digest, dot in zip(digests, dots, strict=True)
+            if digest not in _started and not (cache_dir and (cache_dir / f"{digest}.svg").exists())
+        }
+        if todo:
             assert _pool is not None
-            _started[digest] = _pool.submit(_layout, dot, digest, cache_dir)
-    return digest
+            job = _pool.submit(_layout_all, todo, cache_dir)
+            _started.update(dict.fromkeys(todo, job))
+    return digests

@@ -1,6 +1,6 @@
 """Graphs laid out while the build goes on, and put into pages as they are written.
 
-A directive calls ``graph_placeholder``: the layout starts in the background (one ``dot``
+A directive calls ``graph_placeholders``: the layout starts in the background (one ``dot``
 process per core, cached by content), the page's raw HTML holds a comment naming the graph,
 and the DOT text is kept on the page's doctree.  When the page is written the comment becomes
 the inline SVG, its record links resolved for that page.  So reading goes on while ``dot``
@@ -11,7 +11,6 @@ repeat the entries on the page).
 from __future__ import annotations
 
 import re
-import subprocess
 from pathlib import Path
 from typing import Any
 
@@ -20,7 +19,7 @@ from sphinx.application import Sphinx
 from sphinx.environment import BuildEnvironment
 from sphinx.util import logging
 
-from ..render.graphviz import render_svg, start_render
+from ..render.graphviz import LAYOUT_ERRORS, render_svg, start_renders
 from ..render.html import REF_PATTERN, esc
 from .base import record_url
 from .state import current
@@ -32,11 +31,12 @@ ATTRIBUTE = "dmsite_graphs"  # on the document node: graph key -> DOT text
 DRAWS_GRAPHS = re.compile(r"(\{|\.\. )dm-(milestones-by-wbs|dependency-graph)\b")  # MyST or reST
 
 
-def graph_placeholder(document: nodes.document, dot: str, cache_dir: Path) -> str:
-    """Start laying out *dot*; returns the HTML comment that becomes its SVG when the page is written."""
-    key = start_render(dot, cache_dir)
-    document.setdefault(ATTRIBUTE, {})[key] = dot
-    return f"<!--dmsite-graph:{key}-->"
+def graph_placeholders(document: nodes.document, dots: list[str], cache_dir: Path) -> list[str]:
+    """Start laying out *dots* (in one ``dot`` process); returns the HTML comments that become their SVGs
+    when the page is written."""
+    keys = start_renders(dots, cache_dir)
+    document.setdefault(ATTRIBUTE, {}).update(zip(keys, dots, strict=True))
+    return [f"<!--dmsite-graph:{key}-->" for key in keys]
 
 
 def fill_graphs(app: Sphinx, pagename: str, templatename: str, context: dict[str, Any], doctree: Any) -> None:
@@ -52,7 +52,7 @@ def fill_graphs(app: Sphinx, pagename: str, templatename: str, context: dict[str
         key = match.group(1)
         try:
             text = _layout(key, graphs, cache_dir)
-        except (RuntimeError, OSError, subprocess.TimeoutExpired) as exc:  # dot missing or failing: say so
+        except LAYOUT_ERRORS as exc:  # dot missing or failing: say so
             logger.warning("graph not drawn: %s", exc, location=pagename, type="dmsite", subtype="graph")
             return f'<p class="dm-note">Graph not drawn: {esc(exc)}</p>'
         return REF_PATTERN.sub(url, text)

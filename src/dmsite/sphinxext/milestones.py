@@ -30,7 +30,7 @@ from ..render import charts, depgraph, milestone_exports
 from ..render import milestones as render
 from ..render.html import esc
 from .base import DataDirective
-from .graphs import graph_placeholder
+from .graphs import graph_placeholders
 from .history import build_history
 from .state import current
 
@@ -115,12 +115,14 @@ class MilestoneDirective(DataDirective):
         self.state.document.note_implicit_target(sec, sec)
         return sec
 
-    def graph(self, dot: str, caption: str, legend: str) -> str:
-        """Wrap *dot* with its legend and caption; laid out in the background, put in when the page is written."""
-        svg = graph_placeholder(self.state.document, dot, self.data.cache_dir)
-        return (
+    def graphs(self, graphs: list[tuple[str, str, str]]) -> str:
+        """Figures of (DOT, caption, legend): laid out in the background by one ``dot``, put in when the page
+        is written."""
+        svgs = graph_placeholders(self.state.document, [dot for dot, _, _ in graphs], self.data.cache_dir)
+        return "".join(
             f'<figure class="dm-figure"><div class="dm-graph">{svg}</div>{legend}'
             f"<figcaption>{esc(caption)}</figcaption></figure>"
+            for svg, (_, caption, legend) in zip(svgs, graphs, strict=True)
         )
 
 
@@ -242,7 +244,7 @@ class ByWbs(MilestoneDirective):
 
     def wbs_graphs(self, code: str, title: str, milestones: list[Milestone]) -> str:
         """The element's dependency graph, or, for a large element, one per run of years of due dates."""
-        figures = []
+        graphs = []
         for period, part in depgraph.wbs_graph_parts(milestones):
             graph_id, graph_title = "dm-graph-" + re.sub(r"[^A-Za-z0-9]", "-", code), title
             if period is None:
@@ -253,9 +255,8 @@ class ByWbs(MilestoneDirective):
                 graph_title += f", due in {years}"
                 caption = GRAPH_PERIOD_CAPTION.format(code=code, years=years, count=len(milestones))
                 legend = depgraph.legend_html(f"this WBS element, due in {years}", "other years or elements")
-            dot = depgraph.wbs_graph_dot(self.catalog, part, graph_id, graph_title)
-            figures.append(self.graph(dot, caption, legend))
-        return "".join(figures)
+            graphs.append((depgraph.wbs_graph_dot(self.catalog, part, graph_id, graph_title), caption, legend))
+        return self.graphs(graphs)
 
     def _empty_title(self) -> str:
         wbs = self.options.get("wbs")
@@ -290,7 +291,7 @@ class DependencyGraph(MilestoneDirective):
             "Relationships between the selected milestones. Blue milestones have been completed; "
             "orange milestones are overdue."
         )
-        return self.html(self.graph(dot, caption, depgraph.legend_html(home_label, "elsewhere")))
+        return self.html(self.graphs([(dot, caption, depgraph.legend_html(home_label, "elsewhere"))]))
 
 
 class BurndownChart(MilestoneDirective):
