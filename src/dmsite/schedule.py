@@ -11,7 +11,7 @@ import calendar
 import datetime as dt
 import fnmatch
 from collections import Counter
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
@@ -51,14 +51,20 @@ class Scope:
     start: dt.date | None = None  # date window (burndown x axis)
     end: dt.date | None = None
 
-    def admits(self, catalog: Catalog, milestone: Milestone) -> bool:
-        if self.levels and milestone.level not in self.levels:
-            return False
-        if self.ids and not any(_id_matches(milestone.id, spec) for spec in self.ids):
-            return False
-        if self.wbs == NO_WBS:
-            return milestone.wbs is None
-        return not self.wbs or _in_wbs(catalog, milestone, self.wbs)
+    def filter(self, catalog: Catalog) -> Callable[[Milestone], bool]:
+        """The test a milestone passes to be in scope (the WBS prefix resolved once, not per milestone)."""
+        wanted = (catalog.wbs_key(self.wbs) or self.wbs) if self.wbs and self.wbs != NO_WBS else None
+
+        def admits(milestone: Milestone) -> bool:
+            if self.levels and milestone.level not in self.levels:
+                return False
+            if self.ids and not any(_id_matches(milestone.id, spec) for spec in self.ids):
+                return False
+            if self.wbs == NO_WBS:
+                return milestone.wbs is None
+            return wanted is None or _in_wbs(catalog, milestone, wanted)
+
+        return admits
 
 
 def _id_matches(milestone_id: str, spec: str) -> bool:
@@ -67,19 +73,16 @@ def _id_matches(milestone_id: str, spec: str) -> bool:
     return milestone_id.startswith(spec)
 
 
-def _in_wbs(catalog: Catalog, milestone: Milestone, prefix: str) -> bool:
-    """Whether the milestone's WBS element is *prefix* or lies below it."""
+def _in_wbs(catalog: Catalog, milestone: Milestone, wanted: str) -> bool:
+    """Whether the milestone's WBS element is the element *wanted* (a catalog code) or lies below it."""
     code = catalog.wbs_key(milestone.wbs) or milestone.wbs
-    if not code:
-        return False
-    wanted = catalog.wbs_key(prefix) or prefix
-    return code == wanted or code.startswith(wanted + ".")
+    return code is not None and (code == wanted or code.startswith(wanted + "."))
 
 
 def select(catalog: Catalog, scope: Scope | None = None) -> list[Milestone]:
     """The milestones in *scope*, by due date."""
     scope = scope or Scope()
-    return by_due(m for m in catalog.milestones.values() if scope.admits(catalog, m))
+    return by_due(filter(scope.filter(catalog), catalog.milestones.values()))
 
 
 # -- summary -------------------------------------------------------------------

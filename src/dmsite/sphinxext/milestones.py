@@ -202,7 +202,7 @@ class ByWbs(MilestoneDirective):
         links show (name, due date, status, links among the milestones shown); the WBS elements (group
         titles, WBS links), the status date (statuses) and the grouping depth."""
         scope = scope_of(options)
-        chosen = [m for m in catalog.milestones.values() if scope.admits(catalog, m)]  # any fixed order will do
+        chosen = list(filter(scope.filter(catalog), catalog.milestones.values()))  # any fixed order will do
         inside = {m.id for m in chosen}
         linked = {i for m in chosen for i in (*m.predecessors, *catalog.successors_of(m.id))}
         others = [catalog.milestones[i] for i in sorted(linked - inside) if i in catalog.milestones]
@@ -413,7 +413,7 @@ class KeyMilestones(MilestoneDirective):
 
     def run(self) -> list[nodes.Node]:
         scope = self.scope()
-        chosen = [m for m in schedule.key_milestones(self.catalog) if scope.admits(self.catalog, m)]
+        chosen = list(filter(scope.filter(self.catalog), schedule.key_milestones(self.catalog)))
         previous = None
         if "no-history" not in self.options:
             try:
