@@ -14,12 +14,14 @@ import tempfile
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path, PurePosixPath
-
-import git
+from typing import TYPE_CHECKING
 
 from .catalog import Catalog
 from .load import LoadResult, kind_of, load_file
 from .model import Milestone
+
+if TYPE_CHECKING:  # gitpython is imported where a repository is opened: builds outside git never load it
+    import git
 
 MILESTONE_SUFFIXES = (".yaml", ".yml")
 
@@ -119,6 +121,8 @@ class MilestoneChanges:
 
 
 def open_repo(path: Path) -> git.Repo:
+    import git
+
     try:
         return git.Repo(path, search_parent_directories=True)
     except (git.InvalidGitRepositoryError, git.NoSuchPathError):
@@ -137,6 +141,8 @@ def _data_rel(repo: git.Repo, data_dir: Path) -> str:
 
 
 def _commit(repo: git.Repo, ref: str) -> git.Commit:
+    import git
+
     try:
         return repo.commit(ref)
     except (git.BadName, git.BadObject, ValueError, git.GitCommandError):
@@ -160,6 +166,8 @@ class _Reader:
         self.tmp.cleanup()
 
     def blobs(self, commit: git.Commit) -> Iterator[git.Blob]:
+        import git
+
         try:
             tree = commit.tree / self.rel if self.rel else commit.tree
         except KeyError:

@@ -3,10 +3,9 @@
 from __future__ import annotations
 
 import datetime as dt
+import subprocess
 from dataclasses import dataclass
 from pathlib import Path
-
-import git
 
 
 @dataclass(frozen=True)
@@ -20,16 +19,30 @@ class Provenance:
         return self.commit[:8] if self.commit else None
 
 
+def in_git(path: Path) -> bool:
+    """Whether *path* lies in a git working tree (a ``.git`` folder, or file for worktrees, above it)."""
+    path = path.resolve()
+    return any((folder / ".git").exists() for folder in (path, *path.parents))
+
+
 def data_provenance(data_dir: Path) -> Provenance:
-    """The last commit that touched *data_dir* (uncommitted edits are not a commit)."""
+    """The last commit that touched *data_dir* (uncommitted edits are not a commit).
+
+    One ``git log``, and none outside a repository: every build asks.
+    """
+    if not in_git(data_dir):
+        return Provenance(None, None)
     try:
-        repo = git.Repo(data_dir, search_parent_directories=True)
-        commit = next(repo.iter_commits(paths=str(data_dir.resolve()), max_count=1), None)
-    except (git.InvalidGitRepositoryError, git.NoSuchPathError, git.GitCommandError, ValueError):
+        done = subprocess.run(
+            ["git", "log", "-1", "--format=%H %cs", "--", "."], cwd=data_dir,
+            capture_output=True, text=True, timeout=60, check=False,
+        )
+    except (OSError, subprocess.TimeoutExpired):
         return Provenance(None, None)
-    if commit is None:
+    fields = done.stdout.split()
+    if done.returncode != 0 or len(fields) != 2:
         return Provenance(None, None)
-    return Provenance(commit.hexsha, commit.committed_datetime.date())
+    return Provenance(fields[0], dt.date.fromisoformat(fields[1]))
 
 
 def status_date(configured: str | dt.date | None, provenance: Provenance) -> dt.date:

@@ -28,9 +28,8 @@ from pathlib import Path
 
 import git
 
-VERSION_ENV = "DMSITE_VERSION"  # set for each build: the version's name (turns the switcher on)
-SWITCHER_ENV = "DMSITE_SWITCHER_URL"  # where the built pages find switcher.json
-SWITCHER_URL = "../switcher.json"  # relative to a version's root: works wherever the site is hosted
+from .sphinxext.versions import SWITCHER_ENV, SWITCHER_URL, VERSION_ENV
+
 STAMP = "dmsite-build.json"  # inside each version folder: what it was built from
 VERSION_NAME = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._+-]{0,99}$")
 DEFAULT_TAG_PATTERNS = ("v*", "YYYY-MM")

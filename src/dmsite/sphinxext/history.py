@@ -15,6 +15,7 @@ from sphinx.application import Sphinx
 from sphinx.environment import BuildEnvironment
 
 from .. import history as hist
+from ..provenance import in_git
 from ..render import history as render
 from ..render.html import esc
 from . import inputs, versions
@@ -33,10 +34,10 @@ def _head() -> str | None:
     data = current()
     if _head_of and _head_of[0][0] is data:
         return _head_of[0][1]
-    try:
-        head: str | None = str(hist.open_repo(data.data_dir).head.commit.hexsha)
-    except (hist.HistoryError, ValueError):
-        head = None
+    head: str | None = None
+    if in_git(data.data_dir):  # else gitpython is not even imported
+        with contextlib.suppress(hist.HistoryError, ValueError):
+            head = str(hist.open_repo(data.data_dir).head.commit.hexsha)
     _head_of[:] = [(data, head)]
     return head
 
