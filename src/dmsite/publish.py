@@ -28,7 +28,7 @@ from pathlib import Path
 
 import git
 
-from .sphinxext.versions import SWITCHER_ENV, SWITCHER_URL, VERSION_ENV
+from .switcher import SWITCHER_ENV, SWITCHER_URL, VERSION_ENV
 
 STAMP = "dmsite-build.json"  # inside each version folder: what it was built from
 VERSION_NAME = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._+-]{0,99}$")

@@ -13,9 +13,8 @@ import os
 from sphinx.application import Sphinx
 from sphinx.config import Config
 
-VERSION_ENV = "DMSITE_VERSION"  # set by `dmsite publish` for each build: the version's name (turns the switcher on)
-SWITCHER_ENV = "DMSITE_SWITCHER_URL"  # where the built pages find switcher.json
-SWITCHER_URL = "../switcher.json"  # relative to a version's root: works wherever the site is hosted
+from ..switcher import SWITCHER_ENV, SWITCHER_URL, VERSION_ENV
+
 PYDATA_NAVBAR_END = ["theme-switcher", "navbar-icon-links"]
 
 
