@@ -5,8 +5,8 @@ from __future__ import annotations
 import datetime as dt
 from typing import Any
 
-from dmsite.catalog import Catalog
-from dmsite.model import Milestone, WbsElement
+from dmsite.data.catalog import Catalog
+from dmsite.data.model import Milestone, WbsElement
 
 WBS = """
 - code: "1.02C"

@@ -8,8 +8,8 @@ from pathlib import Path
 
 import pytest
 
-from dmsite.catalog import Catalog, Status, build_catalog
-from dmsite.model import Milestone, Product, Record, Role, WbsElement
+from dmsite.data.catalog import Catalog, Status, build_catalog
+from dmsite.data.model import Milestone, Product, Record, Role, WbsElement
 
 STATUS_DATE = dt.date(2021, 5, 10)
 
@@ -56,7 +56,7 @@ def test_children_are_the_reverse_of_parents_sorted() -> None:
 
 
 def test_manager_and_owner_are_inherited_from_the_nearest_ancestor() -> None:
-    from dmsite.model import Person
+    from dmsite.data.model import Person
 
     people = [Person.model_validate({"id": i, "name": i}) for i in ("top", "mid", "own")]
     catalog = catalog_of(
@@ -137,7 +137,7 @@ def test_product_parent_cycles_and_self_parents() -> None:
 
 
 def test_reporting_lines_and_traces_may_not_loop() -> None:
-    from dmsite.model import Requirement
+    from dmsite.data.model import Requirement
 
     catalog = catalog_of(
         Role.model_validate({"id": "a", "title": "A", "reports_to": "b"}),

@@ -18,7 +18,7 @@ import pytest
 import yaml
 
 from dmsite.cli import main, parser
-from dmsite.model import KINDS
+from dmsite.data.model import KINDS
 
 REPO = Path(__file__).resolve().parent.parent
 REAL_DATA = REPO / "content" / "data"

@@ -17,9 +17,9 @@ from pathlib import Path
 
 import pytest
 
-from dmsite.catalog import Catalog, build_catalog
-from dmsite.load import load_data
-from dmsite.model import Document, Term
+from dmsite.data.catalog import Catalog, build_catalog
+from dmsite.data.load import load_data
+from dmsite.data.model import Document, Term
 
 ROOT = Path(__file__).resolve().parents[1]
 DATA = ROOT / "content" / "data"

@@ -18,7 +18,7 @@ from pathlib import Path
 
 import pytest
 
-from dmsite.catalog import Catalog, Status, build_catalog
+from dmsite.data.catalog import Catalog, Status, build_catalog
 
 ROOT = Path(__file__).resolve().parents[1]
 DATA = ROOT / "content" / "data"

@@ -19,9 +19,9 @@ from pathlib import Path
 
 import pytest
 
-from dmsite.catalog import Catalog, build_catalog
-from dmsite.model import Product
-from dmsite.problems import Severity
+from dmsite.data.catalog import Catalog, build_catalog
+from dmsite.data.model import Product
+from dmsite.data.problems import Severity
 
 ROOT = Path(__file__).resolve().parents[1]
 DATA = ROOT / "content" / "data"

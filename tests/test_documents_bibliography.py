@@ -9,16 +9,11 @@ from collections import Counter
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from dmsite.bibliography import (
-    cited_handles,
-    entry_html,
-    format_authors,
-    link_handles,
-    read_bib,
-    to_bibtex,
-)
-from dmsite.catalog import Catalog
-from dmsite.model import Document
+from dmsite.analyses.citations import cited_handles
+from dmsite.data.bibtex import read_bib
+from dmsite.data.catalog import Catalog
+from dmsite.data.model import Document
+from dmsite.render.bibliography import entry_html, format_authors, link_handles, to_bibtex
 from dmsite.render.glossary import caps_tokens, used_terms
 
 

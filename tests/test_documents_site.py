@@ -9,7 +9,7 @@ import pytest
 from conftest import Site
 from sphinx.errors import SphinxError
 
-from dmsite.catalog import build_catalog
+from dmsite.data.catalog import build_catalog
 
 DOCUMENTS = """
 - handle: LDM-148

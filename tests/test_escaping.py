@@ -26,11 +26,11 @@ from docutils.parsers.rst import directives as rst_directives
 from hostile_site import ALL, PAYLOADS, PWN, STATUS_DATE, write_site
 from sphinx.testing.util import SphinxTestApp
 
-from dmsite.catalog import Catalog, build_catalog
+from dmsite.analyses.schedule import by_due
 from dmsite.cli import main
+from dmsite.data.catalog import Catalog, build_catalog
+from dmsite.graphviz import dot_string, dot_tooltip, render_svg
 from dmsite.render import depgraph, documents, organisation, products
-from dmsite.render.graphviz import dot_string, dot_tooltip, render_svg
-from dmsite.schedule import by_due
 
 pytestmark = pytest.mark.xdist_group("hostile-site")
 

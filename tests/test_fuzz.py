@@ -18,10 +18,10 @@ import yaml
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from dmsite.catalog import Catalog, build_catalog
-from dmsite.export import to_csv, to_json
-from dmsite.model import KINDS
-from dmsite.problems import Problem
+from dmsite.data.catalog import Catalog, build_catalog
+from dmsite.data.model import KINDS
+from dmsite.data.problems import Problem
+from dmsite.render.exports import to_csv, to_json
 
 STATUS_DATE = dt.date(2021, 5, 10)
 LOCATED = re.compile(r"^[^\n]+:\d+:\d+: [^\n]+: [^\n]+$")

@@ -7,8 +7,8 @@ from pathlib import Path
 import pytest
 from milestone_data import catalog
 
+from dmsite.graphviz import graph_key, render_svg, start_renders
 from dmsite.render import depgraph
-from dmsite.render.graphviz import graph_key, render_svg, start_renders
 
 BROKEN = "digraph broken { a -> }\n"
 

@@ -9,7 +9,7 @@ import pytest
 from conftest import Site
 from git_site import GitSite, milestones_yaml
 
-from dmsite import history
+from dmsite.vcs import history
 
 D = dt.date.fromisoformat
 

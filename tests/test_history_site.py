@@ -15,8 +15,9 @@ from bs4 import BeautifulSoup, Tag
 from conftest import Site
 from git_site import GitSite, milestones_yaml
 
-from dmsite import history, schedule
+from dmsite.analyses import schedule
 from dmsite.render import history as render_history
+from dmsite.vcs import history
 
 PLAN_JAN = milestones_yaml(
     ("DM-A", "2021-06-01", None, None), ("DM-B", "2021-07-01", None, None), ("DM-C", "2021-08-01", None, None),

@@ -8,8 +8,8 @@ from typing import Any
 
 import pytest
 
-from dmsite import load
-from dmsite.load import LoadResult, load_data
+from dmsite.data import load
+from dmsite.data.load import LoadResult, load_data
 
 FILES = {
     "milestones/a.yaml": "- {id: A-1, name: One, due: 2020-01-01, description: First.}\n- {id: A-2, name: Two}\n",

@@ -9,9 +9,9 @@ from pathlib import Path
 
 import pytest
 
-from dmsite.load import data_files, kind_of, load_data
-from dmsite.model import Document, Milestone, Product, Term
-from dmsite.problems import Loc, Severity, clip
+from dmsite.data.load import data_files, kind_of, load_data
+from dmsite.data.model import Document, Milestone, Product, Term
+from dmsite.data.problems import Loc, Severity, clip
 
 
 def write(root: Path, files: dict[str, str | bytes]) -> Path:

@@ -10,9 +10,9 @@ import json
 from bs4 import BeautifulSoup
 from milestone_data import catalog
 
-from dmsite import schedule
+from dmsite.analyses import schedule
+from dmsite.graphviz import render_svg
 from dmsite.render import charts, depgraph, milestone_exports
-from dmsite.render.graphviz import render_svg
 
 D = dt.date
 
@@ -149,8 +149,8 @@ def test_ics_folding_and_escaping() -> None:
 
 
 def test_scope_none_selects_milestones_without_wbs_and_they_group_last() -> None:
-    from dmsite.catalog import Catalog
-    from dmsite.model import Milestone
+    from dmsite.data.catalog import Catalog
+    from dmsite.data.model import Milestone
 
     cat = catalog()
     lone = Milestone(id="X-1", name="No element", due=D(2019, 1, 1))

@@ -10,11 +10,11 @@ from pathlib import Path
 import pytest
 from bs4 import BeautifulSoup
 
-from dmsite.catalog import Catalog, build_catalog
-from dmsite.model import Person, Product, Role
+from dmsite.data.catalog import Catalog, build_catalog
+from dmsite.data.model import Person, Product, Role
+from dmsite.graphviz import render_svg
 from dmsite.render import organisation as org
 from dmsite.render import products as render
-from dmsite.render.graphviz import render_svg
 
 DAY = dt.date(2021, 5, 10)
 HOSTILE = 'A "quoted" <script>x()</script> {brace} | back\\slash \\N & amp'

@@ -19,7 +19,7 @@ from bs4 import BeautifulSoup
 from git_site import SITE_CONF, GitSite, milestones_yaml
 
 from dmsite import __version__, cli
-from dmsite.publish import STAMP, PublishOptions, PublishResult, publish, read_stamp, write_root_files
+from dmsite.vcs.publish import STAMP, PublishOptions, PublishResult, publish, read_stamp, write_root_files
 
 pytestmark = pytest.mark.xdist_group("publish")
 

@@ -10,9 +10,9 @@ import datetime as dt
 from collections.abc import Sequence
 from dataclasses import dataclass
 
-from ..catalog import Catalog, Status
-from ..model import Milestone
-from ..schedule import Burndown
+from ..analyses.schedule import Burndown
+from ..data.catalog import Catalog, Status
+from ..data.model import Milestone
 from .html import esc, ref_url
 
 WIDTH, HEIGHT = 760, 340

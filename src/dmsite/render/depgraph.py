@@ -14,10 +14,10 @@ import re
 import textwrap
 from collections.abc import Iterable, Sequence
 
-from ..catalog import Catalog, Status
-from ..model import Milestone
-from ..schedule import by_due, neighbours
-from .graphviz import dot_string, dot_tooltip
+from ..analyses.schedule import by_due, neighbours
+from ..data.catalog import Catalog, Status
+from ..data.model import Milestone
+from ..graphviz import dot_string, dot_tooltip
 from .html import esc, ref_url
 
 LABEL_WIDTH = 26  # characters per label line

@@ -7,10 +7,10 @@ from collections import defaultdict
 from collections.abc import Iterable
 from pathlib import Path
 
-from ..bibliography import format_authors, link_handles, sort_key
-from ..catalog import Catalog
-from ..model import Document
-from .graphviz import dot_html_text, dot_string, dot_tooltip, render_svg
+from ..data.catalog import Catalog
+from ..data.model import Document
+from ..graphviz import dot_html_text, dot_string, dot_tooltip, render_svg
+from .bibliography import format_authors, link_handles, sort_key
 from .html import anchor, esc, link, markdown, ref_url
 from .tables import Column, table
 

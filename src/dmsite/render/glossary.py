@@ -8,7 +8,7 @@ import re
 from collections import Counter
 from collections.abc import Iterable, Mapping
 
-from ..model import Term
+from ..data.model import Term
 from .html import anchor, esc, link, markdown
 from .tables import Column, table
 

@@ -13,9 +13,9 @@ import re
 from collections.abc import Callable
 from typing import Any
 
-from ..catalog import Catalog
-from ..export import csv_cell
-from ..model import Milestone
+from ..data.catalog import Catalog
+from ..data.model import Milestone
+from .exports import csv_cell
 
 CSV_FIELDS = [
     "id", "name", "short_name", "wbs", "level", "due", "forecast", "completed", "status",

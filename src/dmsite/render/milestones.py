@@ -10,17 +10,17 @@ import calendar
 from collections.abc import Iterable, Mapping, Sequence
 from typing import TYPE_CHECKING
 
-from ..bibliography import link_handles
-from ..catalog import Catalog, Status
-from ..model import Milestone
-from ..provenance import Provenance
-from ..schedule import Late, Month, Release, Summary
+from ..analyses.schedule import Late, Month, Release, Summary
+from ..data.catalog import Catalog, Status
+from ..data.model import Milestone
+from ..vcs.provenance import Provenance
+from .bibliography import link_handles
 from .history import slip_history, slip_summary
 from .html import anchor, esc, link, markdown
 from .tables import Column, table
 
 if TYPE_CHECKING:
-    from ..history import ScheduleState
+    from ..vcs.history import ScheduleState
 
 NO_FEATURES = (
     "No new functionality is associated with this milestone, which represents a refined or "

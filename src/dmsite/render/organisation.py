@@ -4,9 +4,9 @@ from __future__ import annotations
 
 from collections import Counter, defaultdict
 
-from ..catalog import Catalog
-from ..model import Group, Role
-from .graphviz import dot_html_text, dot_string
+from ..data.catalog import Catalog
+from ..data.model import Group, Role
+from ..graphviz import dot_html_text, dot_string
 from .html import esc, link, markdown, ref_url
 from .products import FONT, entry, fields, person_link, product_link, tooltip, wbs_link, wbs_sort_key
 

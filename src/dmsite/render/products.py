@@ -10,9 +10,9 @@ from collections import defaultdict
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 
-from ..catalog import Catalog
-from ..model import Milestone, Product, Requirement, WbsElement
-from .graphviz import dot_html_text, dot_string, dot_tooltip
+from ..data.catalog import Catalog
+from ..data.model import Milestone, Product, Requirement, WbsElement
+from ..graphviz import dot_html_text, dot_string, dot_tooltip
 from .html import anchor, esc, link, markdown, ref_url
 from .tables import Column, table
 

@@ -10,9 +10,9 @@ from collections import defaultdict
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 
-from ..bibliography import cite_link, link_handles
-from ..catalog import Catalog
-from ..model import Product, Requirement
+from ..data.catalog import Catalog
+from ..data.model import Product, Requirement
+from .bibliography import cite_link, link_handles
 from .html import anchor, esc, link, markdown
 from .tables import Column, table
 

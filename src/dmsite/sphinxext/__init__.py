@@ -15,7 +15,7 @@ from sphinx.environment import BuildEnvironment
 from .. import __version__
 from . import base, documents, domain, graphs, history, inputs, milestones, products, records, state
 
-PACKAGE_DIR = Path(__file__).resolve().parent.parent
+PACKAGE_DIR = Path(__file__).resolve().parent
 
 
 def _config_inited(app: Sphinx, config: Config) -> None:

@@ -11,7 +11,7 @@ from sphinx.application import Sphinx
 from sphinx.util import logging
 from sphinx.util.docutils import SphinxDirective
 
-from ..catalog import Catalog
+from ..data.catalog import Catalog
 from ..render.html import REF_PATTERN, anchor, parse_ref
 from .domain import DmDomain
 from .inputs import note_use

@@ -23,10 +23,10 @@ from sphinx.environment import BuildEnvironment
 from sphinx.util import logging
 from sphinx.util.docutils import SphinxRole
 
-from ..bibliography import CITE_PATTERN, CITE_SCHEME, cite_url, references_html
-from ..model import Term
+from ..data.model import Term
 from ..render import documents as docs_render
 from ..render import glossary, traceability
+from ..render.bibliography import CITE_PATTERN, CITE_SCHEME, cite_url, references_html
 from ..render.html import anchor
 from .base import DataDirective
 from .domain import DmDomain

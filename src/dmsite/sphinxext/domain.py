@@ -15,7 +15,7 @@ from sphinx.roles import XRefRole
 from sphinx.util import logging
 from sphinx.util.nodes import make_refnode
 
-from ..catalog import ROLE_TABLES, Status
+from ..data.catalog import ROLE_TABLES, Status
 from .state import current
 
 logger = logging.getLogger(__name__)

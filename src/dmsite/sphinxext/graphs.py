@@ -19,7 +19,7 @@ from sphinx.application import Sphinx
 from sphinx.environment import BuildEnvironment
 from sphinx.util import logging
 
-from ..render.graphviz import LAYOUT_ERRORS, render_svg, start_renders
+from ..graphviz import LAYOUT_ERRORS, render_svg, start_renders
 from ..render.html import REF_PATTERN, esc
 from .base import record_url
 from .state import current

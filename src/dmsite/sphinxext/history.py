@@ -14,10 +14,10 @@ from docutils.parsers.rst import directives
 from sphinx.application import Sphinx
 from sphinx.environment import BuildEnvironment
 
-from .. import history as hist
-from ..provenance import in_git
 from ..render import history as render
 from ..render.html import esc
+from ..vcs import history as hist
+from ..vcs.provenance import in_git
 from . import inputs, versions
 from .base import DataDirective
 from .state import BuildData, current

@@ -21,7 +21,7 @@ from sphinx.application import Sphinx
 from sphinx.environment import BuildEnvironment
 from sphinx.util.docutils import SphinxDirective
 
-from ..catalog import Catalog
+from ..data.catalog import Catalog
 
 Use = tuple[str, dict[str, Any], list[str], str]  # directive class, options, arguments, fingerprint
 

@@ -22,13 +22,13 @@ from sphinx.application import Sphinx
 from sphinx.environment import BuildEnvironment
 from sphinx.util import logging
 
-from .. import schedule
-from ..catalog import Catalog
-from ..history import HistoryError, ScheduleState
-from ..model import Milestone
+from ..analyses import schedule
+from ..data.catalog import Catalog
+from ..data.model import Milestone
 from ..render import charts, depgraph, milestone_exports
 from ..render import milestones as render
 from ..render.html import esc
+from ..vcs.history import HistoryError, ScheduleState
 from .base import DataDirective
 from .graphs import graph_placeholders
 from .history import build_history

@@ -9,10 +9,10 @@ from docutils import nodes
 from docutils.parsers.rst import directives
 from sphinx.application import Sphinx
 
-from ..model import Product
+from ..data.model import Product
+from ..graphviz import render_svg
 from ..render import organisation as org
 from ..render import products as render
-from ..render.graphviz import render_svg
 from ..render.html import anchor, esc, link
 from .base import DataDirective
 

@@ -8,7 +8,7 @@ from docutils import nodes
 from docutils.parsers.rst import directives
 from sphinx.application import Sphinx
 
-from ..model import KINDS, Record
+from ..data.model import KINDS, Record
 from ..render.html import esc, link
 from ..render.tables import Column, table
 from .base import DataDirective

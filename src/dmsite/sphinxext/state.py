@@ -16,9 +16,9 @@ from sphinx.application import Sphinx
 from sphinx.errors import SphinxError
 from sphinx.util import logging
 
-from ..catalog import Catalog, build_catalog
-from ..load import data_files
-from ..provenance import Provenance, data_provenance, status_date
+from ..data.catalog import Catalog, build_catalog
+from ..data.load import data_files
+from ..vcs.provenance import Provenance, data_provenance, status_date
 
 logger = logging.getLogger(__name__)
 

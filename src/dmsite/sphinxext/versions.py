@@ -13,7 +13,7 @@ import os
 from sphinx.application import Sphinx
 from sphinx.config import Config
 
-from ..switcher import SWITCHER_ENV, SWITCHER_URL, VERSION_ENV
+from ..vcs.switcher import SWITCHER_ENV, SWITCHER_URL, VERSION_ENV
 
 PYDATA_NAVBAR_END = ["theme-switcher", "navbar-icon-links"]
 

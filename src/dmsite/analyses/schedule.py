@@ -15,11 +15,11 @@ from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
-from .catalog import Catalog, Status
-from .model import Milestone, WbsElement
+from ..data.catalog import Catalog, Status
+from ..data.model import Milestone, WbsElement
 
 if TYPE_CHECKING:
-    from .history import ScheduleHistory
+    from ..vcs.history import ScheduleHistory
 
 DEFAULT_TEST_PATTERN = "LDM-503-*"
 NO_WBS = "none"  # the scope of milestones that have no WBS element

@@ -16,9 +16,9 @@ from dataclasses import dataclass, field
 from pathlib import Path, PurePosixPath
 from typing import TYPE_CHECKING
 
-from .catalog import Catalog
-from .load import LoadResult, kind_of, load_file
-from .model import Milestone
+from ..data.catalog import Catalog
+from ..data.load import LoadResult, kind_of, load_file
+from ..data.model import Milestone
 
 if TYPE_CHECKING:  # gitpython is imported where a repository is opened: builds outside git never load it
     import git

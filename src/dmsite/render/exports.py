@@ -8,8 +8,8 @@ import json
 from collections.abc import Callable
 from typing import Any
 
-from .catalog import Catalog
-from .model import KINDS, Record
+from ..data.catalog import Catalog
+from ..data.model import KINDS, Record
 
 _FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
 

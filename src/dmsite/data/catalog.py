@@ -14,20 +14,7 @@ from pathlib import Path
 from typing import TypeVar
 
 from .load import LoadResult, load_data
-from .model import (
-    KINDS,
-    Document,
-    Group,
-    Institution,
-    Milestone,
-    Person,
-    Product,
-    Record,
-    Requirement,
-    Role,
-    Term,
-    WbsElement,
-)
+from .model import KINDS, Document, Group, Institution, Milestone, Person, Product, Record, Requirement, Role, Term, WbsElement
 from .problems import Problem, Severity
 
 R = TypeVar("R", bound=Record)

@@ -8,14 +8,14 @@ import sys
 from collections.abc import Sequence
 from pathlib import Path
 
-from . import __version__
-from .catalog import Catalog, build_catalog
-from .export import EXPORTERS
-from .model import KINDS
-from .provenance import data_provenance, status_date
-from .publish import DEFAULT_TAG_PATTERNS, PublishError, PublishOptions, publish
-from .schema import write_schemas
-from .stubs import STUB_KINDS, new_record
+from .. import __version__
+from ..data.catalog import Catalog, build_catalog
+from ..data.model import KINDS
+from ..data.schema import write_schemas
+from ..render.exports import EXPORTERS
+from ..vcs.provenance import data_provenance, status_date
+from ..vcs.publish import DEFAULT_TAG_PATTERNS, PublishError, PublishOptions, publish
+from .new import STUB_KINDS, new_record
 
 DEFAULT_DATA_DIR = Path("content/data")
 
@@ -168,6 +168,3 @@ def main(argv: Sequence[str] | None = None) -> int:
         print(f"error: {exc}", file=sys.stderr)
         return 1
 
-
-if __name__ == "__main__":
-    sys.exit(main())

@@ -23,9 +23,9 @@ def stub(kind: str, record_id: str, name: str) -> dict[str, object]:
 
 def new_record(data_dir: Path, kind: str, record_id: str, name: str, file: Path | None = None) -> Path:
     """Append the stub to *file* (default ``<data_dir>/<folder>/new.yaml``); refuse existing or invalid ids."""
-    from .load import load_data, validate_record  # the one loader decides whether the id exists
-    from .model import KINDS
-    from .problems import Loc, Problem
+    from ..data.load import load_data, validate_record
+    from ..data.model import KINDS
+    from ..data.problems import Loc, Problem
 
     problems: list[Problem] = []
     if validate_record(KINDS[STUB_KINDS[kind]], stub(kind, record_id, name), Loc("new"), {}, problems) is None:

@@ -147,7 +147,7 @@ def load_data(data_dir: Path, base: Path | None = None, cache_dir: Path | None =
 
 def load_bib_file(path: Path, name: str, cls: type[Record], result: LoadResult) -> None:
     """A BibTeX file under documents/: its entries become Document records."""
-    from .bibliography import read_bib_file  # pybtex is needed only when there are .bib files
+    from .bibtex import read_bib_file
 
     if cls is not Document:
         result.problems.append(Problem(Loc(name), "-", f".bib files belong under documents/, not with {cls.kind} data"))
@@ -176,7 +176,7 @@ def _unknown_kind(path: Path, data_dir: Path) -> str:
     return f"'{clip(name)}' is not a known kind of data ({known})"
 
 
-_CODE = (Path(__file__).with_name("model.py"), Path(__file__), Path(__file__).with_name("problems.py"))
+_CODE = tuple(sorted(Path(__file__).parent.glob("*.py")))  # the data layer: a change to it invalidates the cache
 
 
 @functools.cache

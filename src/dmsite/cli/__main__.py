@@ -1,0 +1,7 @@
+"""``python -m dmsite.cli``: the dmsite command."""
+
+import sys
+
+from . import main
+
+sys.exit(main())
