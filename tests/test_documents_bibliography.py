@@ -10,11 +10,11 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from dmsite.analyses.citations import cited_handles
+from dmsite.analyses.glossary import caps_tokens, used_terms
 from dmsite.data.bibtex import read_bib
 from dmsite.data.catalog import Catalog
 from dmsite.data.model import Document
 from dmsite.render.bibliography import entry_html, format_authors, link_handles, to_bibtex
-from dmsite.render.glossary import caps_tokens, used_terms
 
 
 def _catalog(*handles: str) -> Catalog:

@@ -26,6 +26,7 @@ from docutils.parsers.rst import directives as rst_directives
 from hostile_site import ALL, PAYLOADS, PWN, STATUS_DATE, write_site
 from sphinx.testing.util import SphinxTestApp
 
+from dmsite.analyses import documents as document_tree
 from dmsite.analyses.schedule import by_due
 from dmsite.cli import main
 from dmsite.data.catalog import Catalog, build_catalog
@@ -237,7 +238,7 @@ def test_product_tree_and_org_chart_show_names_literally(built: Built) -> None:
 
 def test_document_tree_keeps_labels_tooltips_and_relation_names(built: Built) -> None:
     catalog = built.catalog
-    docs = documents.tree_documents(catalog)
+    docs = document_tree.tree_documents(catalog)
     svg = _lay_out(documents.tree_dot(catalog, docs))
     _assert_inert(svg, "document tree")
     nodes = _nodes(svg)

@@ -10,6 +10,8 @@ from pathlib import Path
 import pytest
 from bs4 import BeautifulSoup
 
+from dmsite.analyses import products as product_tree
+from dmsite.analyses import wbs
 from dmsite.data.catalog import Catalog, build_catalog
 from dmsite.data.model import Person, Product, Role
 from dmsite.graphviz import render_svg
@@ -34,7 +36,7 @@ def test_hostile_names_survive_dot_as_literal_text(tmp_path: Path) -> None:
         Person(id="p", name=HOSTILE),
         Role(id="r", title=HOSTILE, holders=["p"], scientist=True),
     ])
-    tree = render.product_tree_dot(catalog, render.root_products(catalog))
+    tree = render.product_tree_dot(catalog, product_tree.root_products(catalog))
     assert "<b>A &quot;quoted&quot; &lt;script&gt;x()&lt;/script&gt; {brace}" in tree  # HTML-like label: entities
     assert 'tooltip="A \\"quoted\\" <script>' in tree  # quoted DOT string: quotes escaped
     svg = render_svg(tree, tmp_path)
@@ -52,9 +54,9 @@ def test_walk_stops_on_a_parent_loop_and_the_catalog_reports_it() -> None:
         Product(id="a", name="A", parent="c"), Product(id="b", name="B", parent="a"), Product(id="c", name="C", parent="b"),
         Product(id="top", name="Top"),
     ])
-    assert [p.id for p in render.root_products(catalog)] == ["top"]
-    assert [(p.id, level) for p, level in render.walk(catalog, [catalog.products["a"]])] == [("a", 1), ("b", 2), ("c", 3)]
-    assert render.contact(catalog, catalog.products["a"], "owner") == render.Contact(None)
+    assert [p.id for p in product_tree.root_products(catalog)] == ["top"]
+    assert [(p.id, level) for p, level in product_tree.walk(catalog, [catalog.products["a"]])] == [("a", 1), ("b", 2), ("c", 3)]
+    assert product_tree.contact(catalog, catalog.products["a"], "owner") == product_tree.Contact(None)
     assert any("parent cycle" in p.message for p in catalog.errors)
 
 
@@ -66,16 +68,16 @@ def test_inherited_contact_names_its_source() -> None:
         Person(id="o", name="Owner"), Person(id="m", name="M"), Person(id="m2", name="M2"),
     ])
     leaf = catalog.products["leaf"]
-    assert render.contact(catalog, leaf, "manager") == render.Contact("m2", catalog.products["mid"])
-    assert render.contact(catalog, leaf, "owner") == render.Contact("o", catalog.products["top"])
-    html = render.contact_html(catalog, render.contact(catalog, leaf, "owner"))
+    assert product_tree.contact(catalog, leaf, "manager") == product_tree.Contact("m2", catalog.products["mid"])
+    assert product_tree.contact(catalog, leaf, "owner") == product_tree.Contact("o", catalog.products["top"])
+    html = render.contact_html(catalog, product_tree.contact(catalog, leaf, "owner"))
     assert 'class="dm-inherited" title="inherited from Top"' in html and ">Owner</a>" in html
 
 
 def test_wbs_order_and_hierarchy() -> None:
     codes = ["1.02C.10", "1.02C.9", "1.02C", "1.02C.03.01", "1.02C.03"]
-    assert sorted(codes, key=render.wbs_sort_key) == ["1.02C", "1.02C.03", "1.02C.03.01", "1.02C.9", "1.02C.10"]
-    assert render.wbs_sort_text("1.02C.9") < render.wbs_sort_text("1.02C.10")
+    assert sorted(codes, key=wbs.wbs_sort_key) == ["1.02C", "1.02C.03", "1.02C.03.01", "1.02C.9", "1.02C.10"]
+    assert wbs.wbs_sort_text("1.02C.9") < wbs.wbs_sort_text("1.02C.10")
 
 
 def _big_catalog(tmp_path: Path, count: int) -> Catalog:
@@ -99,13 +101,13 @@ def _big_catalog(tmp_path: Path, count: int) -> Catalog:
 
 def test_renderers_scale_to_thousands_of_products(tmp_path: Path) -> None:
     catalog = _big_catalog(tmp_path, 2000)
-    products = [p for p, _ in render.walk(catalog, render.root_products(catalog))]
+    products = [p for p, _ in product_tree.walk(catalog, product_tree.root_products(catalog))]
     assert len(products) == 2000
     start = time.perf_counter()
     table = render.product_table(catalog, products)
     entries = render.product_entries(catalog, products)
     contacts = render.contacts(catalog)
-    trimmed = render.product_tree_dot(catalog, render.root_products(catalog), depth=3)
+    trimmed = render.product_tree_dot(catalog, product_tree.root_products(catalog), depth=3)
     elapsed = time.perf_counter() - start
     assert table.count("<tr>") == 2001 and entries.count('class="dm-entry ') == 2000
     assert contacts.count("<tr>") == 4001
@@ -117,6 +119,6 @@ def test_renderers_scale_to_thousands_of_products(tmp_path: Path) -> None:
 @pytest.mark.parametrize("depth", [1, 2])
 def test_trimmed_boxes_count_what_is_hidden(tmp_path: Path, depth: int) -> None:
     catalog = _big_catalog(tmp_path, 111)  # root, 10 children, 100 grandchildren
-    dot = render.product_tree_dot(catalog, render.root_products(catalog), depth=depth)
+    dot = render.product_tree_dot(catalog, product_tree.root_products(catalog), depth=depth)
     hidden = 110 if depth == 1 else 10
     assert f"+{hidden} more below" in dot

@@ -3,10 +3,10 @@
 from __future__ import annotations
 
 import textwrap
-from collections import defaultdict
 from collections.abc import Iterable
 from pathlib import Path
 
+from ..analyses.documents import related
 from ..data.catalog import Catalog
 from ..data.model import Document
 from ..graphviz import dot_html_text, dot_string, dot_tooltip, render_svg
@@ -26,29 +26,6 @@ EDGE_COLOURS = (
     "#555555", "#2e7d32", "#6a1b9a", "#1565c0", "#ef6c00", "#00838f",
     "#ad1457", "#827717", "#4e342e", "#283593", "#00695c", "#9e9d24",
 )
-
-
-def related(catalog: Catalog) -> dict[str, list[tuple[str, str, str]]]:
-    """handle → [(direction '→'/'←', relation type, other handle)], sorted."""
-    relations: dict[str, list[tuple[str, str, str]]] = defaultdict(list)
-    for doc in catalog.documents.values():
-        for rel in doc.relations:
-            relations[doc.handle].append(("→", rel.type, rel.to))
-            relations[rel.to].append(("←", rel.type, doc.handle))
-    return {h: sorted(set(r)) for h, r in relations.items()}
-
-
-def tree_documents(catalog: Catalog, handles: Iterable[str] = (), series: Iterable[str] = ()) -> list[Document]:
-    """The documents a tree shows: those named, else those of the series, else every related one."""
-    wanted, wanted_series = set(handles), set(series)
-    if wanted:
-        chosen = [d for h, d in catalog.documents.items() if h in wanted]
-    elif wanted_series:
-        chosen = [d for d in catalog.documents.values() if d.series in wanted_series]
-    else:
-        linked = related(catalog)
-        chosen = [d for h, d in catalog.documents.items() if h in linked]
-    return sorted(chosen, key=lambda d: d.handle)
 
 
 def _node(doc: Document) -> str:

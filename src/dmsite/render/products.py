@@ -6,10 +6,30 @@ from the nearest ancestor when a product leaves them empty, and marked as inheri
 
 from __future__ import annotations
 
-from collections import defaultdict
-from collections.abc import Iterable, Iterator
-from dataclasses import dataclass
+from collections.abc import Iterable
 
+from ..analyses.products import (
+    Contact,
+    ContactRow,
+    child_products,
+    conflicts,
+    contact,
+    contact_rows,
+    descendant_count,
+    requirements_by_product,
+    walk,
+)
+from ..analyses.wbs import (
+    level2_code,
+    milestones_by_wbs,
+    products_by_wbs,
+    roles_by_wbs,
+    top_level_wbs,
+    wbs_children,
+    wbs_codes,
+    wbs_parent,
+    wbs_sort_text,
+)
 from ..data.catalog import Catalog
 from ..data.model import Milestone, Product, Requirement, WbsElement
 from ..graphviz import dot_html_text, dot_string, dot_tooltip
@@ -21,151 +41,6 @@ PACKAGES_PER_LINE = 3
 
 
 # -- relations derived for display ---------------------------------------------
-
-
-@dataclass(frozen=True)
-class Contact:
-    """A product's effective manager or owner and the product it is inherited from (None: its own)."""
-
-    person: str | None
-    source: Product | None = None
-
-    @property
-    def inherited(self) -> bool:
-        return self.source is not None
-
-
-def contact(catalog: Catalog, product: Product, role: str) -> Contact:
-    """The effective *role* ("manager" or "owner") of *product*, remembering where it came from."""
-    person, inherited = catalog.effective(product, role)
-    if not inherited:
-        return Contact(person)
-    source = next(a for a in catalog.ancestors(product) if getattr(a, role))
-    return Contact(person, source)
-
-
-def wbs_sort_key(code: str) -> tuple[tuple[int, int, str], ...]:
-    """Natural order of WBS codes: 1.02C.9 before 1.02C.10."""
-    return tuple((0, int(p), "") if p.isdigit() else (1, 0, p) for p in code.split("."))
-
-
-def wbs_sort_text(code: str | None) -> str:
-    """A text key that sorts like :func:`wbs_sort_key` (for table columns)."""
-    return ".".join(p.zfill(6) if p.isdigit() else p for p in (code or "").split("."))
-
-
-def wbs_parent(catalog: Catalog, code: str) -> str | None:
-    """The nearest element whose code is a dotted prefix of *code*."""
-    parts = code.split(".")
-    for size in range(len(parts) - 1, 0, -1):
-        candidate = ".".join(parts[:size])
-        if candidate in catalog.wbs:
-            return candidate
-    return None
-
-
-def wbs_children(catalog: Catalog) -> dict[str | None, list[str]]:
-    """Sub-elements of every element (key None: the elements without a parent), in code order."""
-    children: dict[str | None, list[str]] = defaultdict(list)
-    for code in sorted(catalog.wbs, key=wbs_sort_key):
-        children[wbs_parent(catalog, code)].append(code)
-    return dict(children)
-
-
-def top_level_wbs(catalog: Catalog) -> list[str]:
-    """Table 3's elements: the children of the single root element (1.02C), else the roots."""
-    children = wbs_children(catalog)
-    roots = children.get(None, [])
-    if len(roots) == 1 and children.get(roots[0]):
-        return children[roots[0]]
-    return roots
-
-
-def level2_code(catalog: Catalog, code: str | None, tops: set[str] | None = None) -> str | None:
-    """The top-level element (Table 3) that *code* falls under, if any (*tops*: precomputed top level)."""
-    element = catalog.resolve_wbs(code)
-    tops = set(top_level_wbs(catalog)) if tops is None else tops
-    current = element.code if element else None
-    while current is not None and current not in tops:
-        current = wbs_parent(catalog, current)
-    return current
-
-
-def products_by_wbs(catalog: Catalog) -> dict[str, list[Product]]:
-    """Products defined at each WBS element (the products whose ``wbs`` names it)."""
-    found: dict[str, list[Product]] = defaultdict(list)
-    for product in catalog.products.values():
-        code = catalog.wbs_key(product.wbs)
-        if code:
-            found[code].append(product)
-    return {code: sorted(ps, key=_by_name) for code, ps in found.items()}
-
-
-def milestones_by_wbs(catalog: Catalog) -> dict[str, list[Milestone]]:
-    found: dict[str, list[Milestone]] = defaultdict(list)
-    for milestone in catalog.milestones.values():
-        code = catalog.wbs_key(milestone.wbs)
-        if code:
-            found[code].append(milestone)
-    return {code: sorted(ms, key=lambda m: (m.due, m.id)) for code, ms in found.items()}
-
-
-def requirements_by_product(catalog: Catalog) -> dict[str, list[Requirement]]:
-    found: dict[str, list[Requirement]] = defaultdict(list)
-    for requirement in catalog.requirements.values():
-        for product_id in requirement.allocated:
-            found[product_id].append(requirement)
-    return {pid: sorted(rs, key=lambda r: r.id) for pid, rs in found.items()}
-
-
-def claims(catalog: Catalog, field: str) -> dict[str, list[Product]]:
-    """Package (or Jira component, per *field*) → the products listing it, in name order."""
-    found: dict[str, list[Product]] = defaultdict(list)
-    for product in catalog.products.values():
-        for name in getattr(product, field):
-            if product not in found[name]:
-                found[name].append(product)
-    return {name: sorted(found[name], key=_by_name) for name in sorted(found, key=str.casefold)}
-
-
-def _by_name(product: Product) -> tuple[str, str]:
-    return product.name.casefold(), product.id
-
-
-def child_products(catalog: Catalog, product_id: str) -> list[Product]:
-    return sorted((catalog.products[c] for c in catalog.children_of(product_id)), key=_by_name)
-
-
-def root_products(catalog: Catalog) -> list[Product]:
-    """Products without a (known) parent."""
-    roots = [p for p in catalog.products.values() if not p.parent or p.parent not in catalog.products]
-    return sorted(roots, key=_by_name)
-
-
-def top_branches(catalog: Catalog, root: str | None = None) -> list[Product]:
-    """The branches one diagram each: children of *root*, or of the single root product."""
-    if root is not None:
-        return child_products(catalog, root)
-    roots = root_products(catalog)
-    return child_products(catalog, roots[0].id) if len(roots) == 1 else roots
-
-
-def walk(catalog: Catalog, roots: Iterable[Product], depth: int | None = None) -> Iterator[tuple[Product, int]]:
-    """Pre-order (product, level) from *roots* (level 1), down to *depth* levels; never loops."""
-    seen: set[str] = set()
-    stack = [(p, 1) for p in reversed(list(roots))]
-    while stack:
-        product, level = stack.pop()
-        if product.id in seen:
-            continue
-        seen.add(product.id)
-        yield product, level
-        if depth is None or level < depth:
-            stack.extend((c, level + 1) for c in reversed(child_products(catalog, product.id)) if c.id not in seen)
-
-
-def descendant_count(catalog: Catalog, product: Product) -> int:
-    return sum(1 for _ in walk(catalog, [product])) - 1
 
 
 # -- small HTML pieces ------------------------------------------------------------
@@ -385,31 +260,6 @@ def _milestone_list(milestones: list[Milestone]) -> str:
 # -- contacts (§5) --------------------------------------------------------------------
 
 
-@dataclass(frozen=True)
-class ContactRow:
-    name: str
-    kind: str  # "package" or "Jira component"
-    product: Product
-    others: tuple[Product, ...]  # other products claiming the same name
-
-
-def contact_rows(catalog: Catalog) -> list[ContactRow]:
-    rows = []
-    for field, kind in (("packages", "package"), ("jira_components", "Jira component")):
-        for name, products in claims(catalog, field).items():
-            for product in products:
-                rows.append(ContactRow(name, kind, product, tuple(p for p in products if p is not product)))
-    return rows
-
-
-def conflicts(catalog: Catalog) -> list[tuple[str, str, list[Product]]]:
-    """(kind, name, products) for every package or Jira component claimed by more than one product."""
-    found = []
-    for field, kind in (("packages", "package"), ("jira_components", "Jira component")):
-        found += [(kind, name, ps) for name, ps in claims(catalog, field).items() if len(ps) > 1]
-    return found
-
-
 def contacts(catalog: Catalog, caption: str = "") -> str:
     """Package / Jira component → product → manager and owner; conflicts listed first."""
     clashes = conflicts(catalog)
@@ -480,7 +330,7 @@ def wbs_dictionary(catalog: Catalog, root: str | None = None) -> str:
     """Every WBS element (under *root*, if given) in code order, with the products defined at it."""
     products = products_by_wbs(catalog)
     children = wbs_children(catalog)
-    roles = _roles_by_wbs(catalog)
+    roles = roles_by_wbs(catalog)
     parts = []
     for code in wbs_codes(catalog, root):
         element = catalog.wbs[code]
@@ -495,24 +345,6 @@ def wbs_dictionary(catalog: Catalog, root: str | None = None) -> str:
         description = f'<div class="dm-description">{markdown(element.description)}</div>' if element.description else ""
         parts.append(entry("wbs", code, element.name, description + body))
     return '<div class="dm-entries dm-wbs-dictionary">' + "\n".join(parts) + "</div>"
-
-
-def wbs_codes(catalog: Catalog, root: str | None = None) -> list[str]:
-    """Codes in natural order; only *root* and its sub-elements when given."""
-    ordered = sorted(catalog.wbs, key=wbs_sort_key)
-    if root is None:
-        return ordered
-    return [c for c in ordered if c == root or c.startswith(root + ".")]
-
-
-def _roles_by_wbs(catalog: Catalog) -> dict[str, list[str]]:
-    found: dict[str, list[str]] = defaultdict(list)
-    for role in sorted(catalog.roles.values(), key=lambda r: r.id):
-        for code in role.wbs:
-            key = catalog.wbs_key(code)
-            if key:
-                found[key].append(role.id)
-    return found
 
 
 def _product_list(products: list[Product]) -> str:

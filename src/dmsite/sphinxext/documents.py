@@ -23,6 +23,9 @@ from sphinx.environment import BuildEnvironment
 from sphinx.util import logging
 from sphinx.util.docutils import SphinxRole
 
+from ..analyses import documents as document_tree
+from ..analyses import glossary as term_use
+from ..analyses import traceability as tracing
 from ..data.model import Term
 from ..render import documents as docs_render
 from ..render import glossary, traceability
@@ -130,7 +133,7 @@ class DocumentTreeDirective(DataDirective):
         handles = _list_option(self.options.get("handles"))
         for unknown in [h for h in handles if h not in self.catalog.documents]:
             self.warn(f"unknown document '{unknown}' in :handles:")
-        chosen = docs_render.tree_documents(self.catalog, handles, _list_option(self.options.get("series")))
+        chosen = document_tree.tree_documents(self.catalog, handles, _list_option(self.options.get("series")))
         markup = docs_render.tree_html(self.catalog, chosen, self.data.cache_dir, self.options.get("caption", ""))
         return self.html(markup)
 
@@ -180,7 +183,7 @@ class _RequirementsDirective(DataDirective):
         source, prefix = self.options.get("source"), self.options.get("prefix")
         if source and source not in self.catalog.documents:
             self.warn(f"unknown document '{source}' in :source:")
-        chosen = traceability.select_requirements(self.catalog, source, prefix, every)
+        chosen = tracing.select_requirements(self.catalog, source, prefix, every)
         if not chosen and self.catalog.requirements:
             self.warn("no requirement matches :source: / :prefix:")
         return chosen
@@ -251,7 +254,7 @@ def page_text(doctree: nodes.document) -> str:
     parts = []
     for raw in doctree.findall(nodes.raw):
         if "html" in raw.get("format", "").split() and not raw.get("dmsite_noscan"):
-            parts.append(glossary.html_text(raw.astext()))
+            parts.append(term_use.html_text(raw.astext()))
     for text in doctree.findall(nodes.Text):
         if not isinstance(text.parent, nodes.raw | nodes.comment) and not _noscan_ancestor(text):
             parts.append(str(text))
@@ -262,7 +265,7 @@ def _scan_page(app: Sphinx, doctree: nodes.document) -> None:
     catalog = current().catalog
     text = page_text(doctree)
     site = any(p.get("scope") == "site" for p in doctree.findall(dm_pending))
-    scan = PageScan(frozenset(glossary.used_terms(text, catalog.terms)), dict(glossary.caps_tokens(text)), site)
+    scan = PageScan(frozenset(term_use.used_terms(text, catalog.terms)), dict(term_use.caps_tokens(text)), site)
     _scans(app.env)[app.env.docname] = scan
 
 
@@ -412,7 +415,7 @@ def _complete_glossary_lists(app: Sphinx, doctree: nodes.document, docname: str)
             counts = site_caps if site else Counter(page.caps)
             rows = [
                 (token, n, [_page_link(app, docname, d) for d in (pages.get(token, []) if site else [docname])][:10])
-                for token, n in glossary.candidates(counts, catalog.terms, catalog.documents)
+                for token, n in term_use.candidates(counts, catalog.terms, catalog.documents)
                 if n >= node["min_count"]
             ]
             markup = glossary.candidates_table(rows)

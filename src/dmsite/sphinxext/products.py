@@ -9,6 +9,8 @@ from docutils import nodes
 from docutils.parsers.rst import directives
 from sphinx.application import Sphinx
 
+from ..analyses import products as product_tree
+from ..analyses import wbs
 from ..data.model import Product
 from ..graphviz import render_svg
 from ..render import organisation as org
@@ -53,8 +55,8 @@ class ProductTreeDirective(_GraphDirective):
             self.warn(f"dm-product-tree: unknown product '{root}' in :root:")
             return []
         if "branches" in self.options:
-            return [self._branch_section(branch) for branch in render.top_branches(catalog, root)]
-        roots = [catalog.products[root]] if root else render.root_products(catalog)
+            return [self._branch_section(branch) for branch in product_tree.top_branches(catalog, root)]
+        roots = [catalog.products[root]] if root else product_tree.root_products(catalog)
         return self.html(self._figure(roots, self.options.get("caption", "")))
 
     def _figure(self, roots: list[Product], caption: str) -> str:
@@ -70,7 +72,7 @@ class ProductTreeDirective(_GraphDirective):
     def _branch_section(self, branch: Product) -> nodes.section:
         section = nodes.section(ids=[f"tree-{anchor('product', branch.id)}"], names=[f"tree {branch.id}"])
         section += nodes.title(text=branch.name)
-        below = render.descendant_count(self.catalog, branch)
+        below = product_tree.descendant_count(self.catalog, branch)
         count = {0: "No products", 1: "1 product"}.get(below, f"{below} products")
         intro = f'<p class="dm-branch-link">{count} below {link("product", branch.id, branch.name)}.</p>'
         section += self.html(intro + self._figure([branch], self.options.get("caption", "")))
@@ -84,8 +86,8 @@ def _selected_products(directive: DataDirective) -> list[Product] | None:
     if root is not None and root not in catalog.products:
         directive.warn(f"unknown product '{root}' in :root:")
         return None
-    roots = [catalog.products[root]] if root else render.root_products(catalog)
-    ordered = [p for p, _ in render.walk(catalog, roots)]
+    roots = [catalog.products[root]] if root else product_tree.root_products(catalog)
+    ordered = [p for p, _ in product_tree.walk(catalog, roots)]
     if root is None:  # products on a parent loop have no root; the catalog reports the loop
         shown = {p.id for p in ordered}
         ordered += sorted((p for p in catalog.products.values() if p.id not in shown), key=lambda p: p.id)
@@ -137,7 +139,7 @@ class WbsDictionaryDirective(DataDirective):
         if root and code is None:
             self.warn(f"unknown WBS element '{root}' in :root:")
             return []
-        self.note_entries("wbs", render.wbs_codes(self.catalog, code))
+        self.note_entries("wbs", wbs.wbs_codes(self.catalog, code))
         return self.html(render.wbs_dictionary(self.catalog, code))
 
 
