@@ -9,6 +9,7 @@ import pytest
 from conftest import Site
 from git_site import GitSite, milestones_yaml
 
+from dmsite.analyses.history import changes
 from dmsite.vcs import history
 
 D = dt.date.fromisoformat
@@ -123,7 +124,7 @@ def test_changes_between_two_versions(repo: tuple[GitSite, dict[str, str]]) -> N
     old, old_commit = history.snapshot_at(site.root, site.root / "data", "v1")
     new, _ = history.snapshot_at(site.root, site.root / "data", "v2")
     assert old_commit.hexsha == c["c1"]
-    found = history.changes(old, new)
+    found = changes(old, new)
     assert [s.milestone for s in found.added] == ["DM-D"]
     assert [s.milestone for s in found.removed] == ["DM-C"]
     assert [(s.milestone, s.completed) for s in found.completed] == [("DM-B", D("2021-02-01"))]

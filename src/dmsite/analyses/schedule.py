@@ -19,7 +19,7 @@ from ..data.catalog import Catalog, Status
 from ..data.model import Milestone, WbsElement
 
 if TYPE_CHECKING:
-    from ..vcs.history import ScheduleHistory
+    from .history import ScheduleHistory
 
 DEFAULT_TEST_PATTERN = "LDM-503-*"
 NO_WBS = "none"  # the scope of milestones that have no WBS element

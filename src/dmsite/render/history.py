@@ -12,7 +12,7 @@ from .html import esc, link
 from .tables import Column, table
 
 if TYPE_CHECKING:  # types only: rendering does not need git
-    from ..vcs.history import MilestoneChanges, ScheduleHistory, ScheduleState
+    from ..analyses.history import MilestoneChanges, ScheduleHistory, ScheduleState
 
 
 def _day(day: dt.date | None) -> str:

@@ -20,7 +20,7 @@ from .html import anchor, esc, link, markdown
 from .tables import Column, table
 
 if TYPE_CHECKING:
-    from ..vcs.history import ScheduleState
+    from ..analyses.history import ScheduleState
 
 NO_FEATURES = (
     "No new functionality is associated with this milestone, which represents a refined or "

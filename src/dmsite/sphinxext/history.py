@@ -14,6 +14,7 @@ from docutils.parsers.rst import directives
 from sphinx.application import Sphinx
 from sphinx.environment import BuildEnvironment
 
+from ..analyses.history import ScheduleHistory, changes, snapshot_of_catalog
 from ..render import history as render
 from ..render.html import esc
 from ..vcs import history as hist
@@ -22,7 +23,7 @@ from . import inputs, versions
 from .base import DataDirective
 from .state import BuildData, current
 
-_cache: dict[tuple[str, str], hist.ScheduleHistory] = {}
+_cache: dict[tuple[str, str], ScheduleHistory] = {}
 _head_of: list[tuple[BuildData, str | None]] = []  # the build (its loaded data) and its head commit
 
 
@@ -42,7 +43,7 @@ def _head() -> str | None:
     return head
 
 
-def build_history() -> hist.ScheduleHistory | None:
+def build_history() -> ScheduleHistory | None:
     """The milestone history of the data being built (None outside a git repository)."""
     data_dir = current().data_dir
     head = _head()
@@ -93,7 +94,7 @@ class ChangesDirective(HistoryDirective):
                 self.warn(f"dm-changes: {exc}")
             return self.note("dm-changes", "No earlier version to compare with.")
         label = f"{since} (commit {commit.hexsha[:8]} of {commit.committed_datetime.date().isoformat()})"
-        found = hist.changes(old, hist.snapshot_of_catalog(self.catalog))
+        found = changes(old, snapshot_of_catalog(self.catalog))
         return self.html(render.changes(found, label, self.catalog.milestones.keys()))
 
 

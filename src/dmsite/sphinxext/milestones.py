@@ -23,12 +23,13 @@ from sphinx.environment import BuildEnvironment
 from sphinx.util import logging
 
 from ..analyses import schedule
+from ..analyses.history import ScheduleState
 from ..data.catalog import Catalog
 from ..data.model import Milestone
 from ..render import charts, depgraph, milestone_exports
 from ..render import milestones as render
 from ..render.html import esc
-from ..vcs.history import HistoryError, ScheduleState
+from ..vcs.history import HistoryError
 from .base import DataDirective
 from .graphs import graph_placeholders
 from .history import build_history
