@@ -301,7 +301,8 @@ def test_export_into_a_missing_folder_is_a_clean_error(data: Path, tmp_path: Pat
 def test_new_writes_a_stub_that_validates(
     data: Path, kind: str, record_id: str, capsys: pytest.CaptureFixture[str]
 ) -> None:
-    code, out, _ = run(capsys, "new", kind, record_id, "--name", "A: tricky # name", "--data-dir", str(data))
+    code, out, _ = run(capsys, "new", kind, record_id, "--name", "A: tricky # name", "--description", "Filters alerts.",
+                       "--data-dir", str(data))
     folder = {"milestone": "milestones", "product": "products", "document": "documents"}[kind]
     target = data / folder / "new.yaml"
     assert code == 0 and out == f"added {kind} '{record_id}' to {target}\n"
@@ -313,16 +314,39 @@ def test_new_writes_a_stub_that_validates(
     assert out.startswith("ok: 11 records")
 
 
-def test_new_appends_to_an_existing_file(data: Path, capsys: pytest.CaptureFixture[str]) -> None:
-    target = data / "milestones" / "ap.yaml"
-    assert run(capsys, "new", "milestone", "DM-AP-3", "--file", str(target), "--data-dir", str(data))[0] == 0
-    assert [m["id"] for m in yaml.safe_load(target.read_text())] == ["DM-AP-1", "DM-AP-2", "DM-AP-3"]
-    assert run(capsys, "validate", str(data), "--status-date", dt.date.today().isoformat())[0] == 0
+def test_new_appends_a_record_that_fits_the_file(data: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    target = data / "milestones" / "02C.03.yaml"
+    target.write_text("# Alert Production\n- id: DM-AP-5\n  name: Five\n  wbs: 02C.03\n  due: 2022-01-01\n  description: A.\n"
+                      "- id: DM-AP-6\n  name: Six\n  wbs: 02C.03\n  due: 2022-02-01\n  description: B.\n")
+    before = target.read_text()
+    code, _, _ = run(capsys, "new", "milestone", "DM-AP-3", "--name", "Alert filtering", "--description", "Filters.",
+                     "--due", "2022-03-01", "--level", "3", "--file", str(target), "--data-dir", str(data))
+    assert code == 0
+    added = target.read_text()[len(before):]
+    shared_wbs = {m["wbs"] for m in yaml.safe_load(before)}
+    assert added.startswith("\n- id: DM-AP-3\n")  # a blank line between records
+    assert "due: 2022-03-01\n" in added and "'" not in added  # a date, unquoted
+    assert f"wbs: {shared_wbs.pop()}\n" in added and "TODO" not in added and "null" not in added
+    assert target.read_text().startswith(before)  # comments and records kept as written
+    assert [m["id"] for m in yaml.safe_load(target.read_text())] == ["DM-AP-5", "DM-AP-6", "DM-AP-3"]
+    code, _, err = run(capsys, "validate", str(data), "--status-date", "2021-05-10", "--strict")
+    assert (code, err) == (0, "")
+
+
+def test_new_milestone_needs_a_name_and_description(data: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    code, _, err = run(capsys, "new", "milestone", "DM-AP-3", "--name", "X", "--data-dir", str(data))
+    assert code == 1 and "needs --name and --description" in err
+
+
+def test_placeholder_text_is_a_warning(data: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    (data / "milestones" / "extra.yaml").write_text("- id: DM-AP-3\n  name: X\n  due: 2022-01-01\n  description: TODO\n")
+    code, _, err = run(capsys, "validate", str(data), *STATUS, "--strict")
+    assert code == 1 and "extra.yaml:4:3: DM-AP-3: description is the placeholder 'TODO'" in err
 
 
 def test_new_refuses_an_existing_id(data: Path, capsys: pytest.CaptureFixture[str]) -> None:
     before = {p: p.read_text() for p in data.rglob("*.yaml")}
-    code, _, err = run(capsys, "new", "milestone", "DM-AP-1", "--data-dir", str(data))
+    code, _, err = run(capsys, "new", "milestone", "DM-AP-1", "--name", "X", "--description", "Y", "--data-dir", str(data))
     assert code == 1
     assert err == "error: milestone 'DM-AP-1' already exists\n"
     assert {p: p.read_text() for p in data.rglob("*.yaml")} == before
@@ -338,6 +362,7 @@ def test_new_refuses_an_invalid_id(data: Path, capsys: pytest.CaptureFixture[str
 def test_new_refuses_to_append_to_a_file_that_is_not_a_list(data: Path, capsys: pytest.CaptureFixture[str]) -> None:
     target = data / "milestones" / "odd.yaml"
     target.write_text("id: DM-AP-7\nname: a mapping\n")
-    code, _, err = run(capsys, "new", "milestone", "DM-AP-8", "--file", str(target), "--data-dir", str(data))
+    code, _, err = run(capsys, "new", "milestone", "DM-AP-8", "--name", "X", "--description", "Y", "--file", str(target),
+                       "--data-dir", str(data))
     assert code == 1 and "does not hold a list of records" in err
     assert target.read_text() == "id: DM-AP-7\nname: a mapping\n"

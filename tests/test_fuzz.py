@@ -116,7 +116,7 @@ def assert_only_clean_problems(catalog: Catalog, paths: list[Path]) -> None:
 def test_the_valid_data_set_has_no_problems() -> None:
     catalog, _ = load({f"{kind}/x.yaml": dump(records) for kind, records in VALID.items()})
     assert catalog.problems == []
-    assert sum(len(catalog.table(cls.role)) for cls in KINDS.values()) == sum(len(r) for r in VALID.values())
+    assert sum(len(catalog.table(cls.kind)) for cls in KINDS.values()) == sum(len(r) for r in VALID.values())
 
 
 @st.composite

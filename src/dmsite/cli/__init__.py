@@ -40,7 +40,7 @@ def cmd_validate(args: argparse.Namespace) -> int:
         print(f"warnings ({len(catalog.warnings)}):", file=sys.stderr)
         for problem in catalog.warnings:
             print(f"  {problem}", file=sys.stderr)
-    count = sum(len(catalog.table(cls.role)) for cls in KINDS.values())
+    count = sum(len(catalog.table(cls.kind)) for cls in KINDS.values())
     failed = bool(catalog.errors) or (args.strict and bool(catalog.warnings))
     verdict = "FAILED" if failed else "ok"
     print(f"{verdict}: {count} records, {len(catalog.errors)} errors, {len(catalog.warnings)} warnings "
@@ -67,8 +67,17 @@ def cmd_export(args: argparse.Namespace) -> int:
 
 
 def cmd_new(args: argparse.Namespace) -> int:
+    name_field = "title" if args.kind == "document" else "name"
+    given = {name_field: args.name or None, "description": args.description}
+    if args.kind == "milestone":
+        if not args.name or not args.description:
+            print("error: a milestone needs --name and --description", file=sys.stderr)
+            return 1
+        given.update(wbs=args.wbs, level=args.level, due=args.due or dt.date.today())
+    elif args.wbs:
+        given["wbs"] = args.wbs
     try:
-        path = new_record(args.data_dir, args.kind, args.id, args.name, args.file)
+        path = new_record(args.data_dir, args.kind, args.id, given, args.file)
     except ValueError as exc:
         print(f"error: {exc}", file=sys.stderr)
         return 1
@@ -128,7 +137,11 @@ def parser() -> argparse.ArgumentParser:
                          description="Append a correctly formed record stub to a data file.")
     new.add_argument("kind", choices=sorted(STUB_KINDS))
     new.add_argument("id", help="the new record's id (handle for documents)")
-    new.add_argument("--name", default="", help="name / title")
+    new.add_argument("--name", default="", help="name (title for documents)")
+    new.add_argument("--description", help="what the record is (Markdown); milestones need one")
+    new.add_argument("--wbs", help="WBS element (default: the one the file's records share)")
+    new.add_argument("--due", type=_date, help="milestone due date (default: today)")
+    new.add_argument("--level", type=int, choices=range(1, 5), help="milestone level")
     new.add_argument("--file", type=Path, help="data file to append to (default: <kind folder>/new.yaml)")
     new.add_argument("--data-dir", type=Path, default=DEFAULT_DATA_DIR)
     new.set_defaults(run=cmd_new)

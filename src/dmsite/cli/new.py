@@ -1,49 +1,63 @@
-"""``dmsite new``: append a correctly formed record stub to a data file."""
+"""``dmsite new``: append a record that fits its file and validates to a data file."""
 
 from __future__ import annotations
 
-import datetime as dt
+from collections import Counter
 from pathlib import Path
+from typing import Any
 
 import yaml
 
-STUB_KINDS = {"milestone": "milestones", "product": "products", "document": "documents"}
+from ..data.load import LoadResult, load_data, load_file, validate_record
+from ..data.model import BY_KIND, Record
+from ..data.problems import Loc, Problem
+
+STUB_KINDS = {cls.kind: cls.folder for cls in BY_KIND.values() if cls.stub is not None}
 
 
-def stub(kind: str, record_id: str, name: str) -> dict[str, object]:
-    if kind == "milestone":
-        return {"id": record_id, "name": name or "TODO name", "wbs": None, "level": None,
-                "due": dt.date.today().isoformat(), "predecessors": [], "description": "TODO"}
-    if kind == "product":
-        return {"id": record_id, "name": name or record_id, "description": "TODO", "parent": None,
-                "wbs": None, "manager": None, "owner": None, "packages": []}
-    return {"handle": record_id, "title": name or "TODO title", "authors": [], "year": dt.date.today().year,
-            "url": None, "status": "draft"}
+def record_fields(cls: type[Record], record_id: str, given: dict[str, Any], file_records: list[Record]) -> dict[str, Any]:
+    """The new record: its id, what was given, and the file's common WBS element when none was."""
+    fields: dict[str, Any] = {cls.id_field: record_id, **(cls.stub or {})}
+    fields.update({k: v for k, v in given.items() if v not in (None, "")})
+    if "wbs" in cls.model_fields and "wbs" not in fields:
+        codes = Counter(getattr(r, "wbs", None) for r in file_records if getattr(r, "wbs", None))
+        if codes:
+            fields["wbs"] = codes.most_common(1)[0][0]
+    return fields
 
 
-def new_record(data_dir: Path, kind: str, record_id: str, name: str, file: Path | None = None) -> Path:
-    """Append the stub to *file* (default ``<data_dir>/<folder>/new.yaml``); refuse existing or invalid ids."""
-    from ..data.load import load_data, validate_record
-    from ..data.model import KINDS
-    from ..data.problems import Loc, Problem
-
+def new_record(data_dir: Path, kind: str, record_id: str, given: dict[str, Any], file: Path | None = None) -> Path:
+    """Append the record to *file* (default ``<data_dir>/<folder>/new.yaml``); refuse existing or invalid ids."""
+    cls = BY_KIND[kind]
+    path = file or data_dir / cls.folder / "new.yaml"
+    existing = _existing_text(path)
+    in_file = LoadResult()
+    if existing:
+        load_file(path, str(path), cls, in_file)
+    fields = record_fields(cls, record_id, given, in_file.records)
     problems: list[Problem] = []
-    if validate_record(KINDS[STUB_KINDS[kind]], stub(kind, record_id, name), Loc("new"), {}, problems) is None:
+    if validate_record(cls, fields, Loc("new"), {}, problems) is None:
         raise ValueError("; ".join(p.message for p in problems))
     loaded = load_data(data_dir) if data_dir.is_dir() else None
-    if loaded and any(r.kind == kind and r.key == record_id
-                      for r in loaded.records):
+    if loaded and any(r.kind == kind and r.key == record_id for r in loaded.records):
         raise ValueError(f"{kind} '{record_id}' already exists")
-    path = file or data_dir / STUB_KINDS[kind] / "new.yaml"
+    text = yaml.safe_dump([fields], sort_keys=False, allow_unicode=True, width=100)
+    separator = "" if not existing else ("\n" if existing.endswith("\n") else "\n\n")
+    if existing.endswith("\n\n"):
+        separator = ""
     path.parent.mkdir(parents=True, exist_ok=True)
-    text = yaml.safe_dump([stub(kind, record_id, name)], sort_keys=False, allow_unicode=True)
-    existing = path.read_text(encoding="utf-8") if path.exists() else ""
+    path.write_text(existing + separator + text, encoding="utf-8")
+    return path
+
+
+def _existing_text(path: Path) -> str:
+    """The file's text, if it holds a list of records (refused otherwise: nothing is appended)."""
+    if not path.exists():
+        return ""
+    existing = path.read_text(encoding="utf-8")
     try:
         if not isinstance(yaml.safe_load(existing) or [], list):
             raise ValueError(f"{path} does not hold a list of records; not appending to it")
     except yaml.YAMLError:
         raise ValueError(f"{path} is not valid YAML (run dmsite validate); not appending to it") from None
-    if existing and not existing.endswith("\n"):
-        existing += "\n"
-    path.write_text(existing + text, encoding="utf-8")
-    return path
+    return existing

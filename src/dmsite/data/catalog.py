@@ -14,11 +14,24 @@ from pathlib import Path
 from typing import TypeVar
 
 from .load import LoadResult, load_data
-from .model import KINDS, Document, Group, Institution, Milestone, Person, Product, Record, Requirement, Role, Term, WbsElement
+from .model import (
+    BY_KIND,
+    Document,
+    Group,
+    Institution,
+    Milestone,
+    Person,
+    Product,
+    Record,
+    Requirement,
+    Role,
+    Term,
+    WbsElement,
+    kind_named,
+)
 from .problems import Problem, Severity
 
 R = TypeVar("R", bound=Record)
-ROLE_TABLES = {cls.role: cls.table for cls in KINDS.values()}
 
 
 class Status(StrEnum):
@@ -137,14 +150,17 @@ class Catalog:
             self._wbs_suffixes[code] = matches[0] if len(matches) == 1 else None
         return self._wbs_suffixes[code]
 
-    def table(self, role: str) -> dict[str, Record]:
-        """The records of one kind, by its role name (``milestone``, ``doc``, ...)."""
-        return getattr(self, ROLE_TABLES[role])  # type: ignore[no-any-return]
+    def table(self, kind: str) -> dict[str, Record]:
+        """The records of one kind, by its name (``milestone``, ``document``, ...) or anchor (``doc``)."""
+        cls = kind_named(kind)
+        if cls is None:
+            raise KeyError(f"unknown record kind '{kind}'")
+        return getattr(self, cls.table)  # type: ignore[no-any-return]
 
-    def has(self, role: str, record_id: str) -> bool:
-        if role == "wbs":
+    def has(self, kind: str, record_id: str) -> bool:
+        if kind == "wbs":
             return self.resolve_wbs(record_id) is not None
-        return record_id in self.table(role)
+        return record_id in self.table(kind)
 
     def wbs_key(self, code: str | None) -> str | None:
         element = self.resolve_wbs(code)
@@ -162,52 +178,35 @@ def _unknown(record: Record, field_name: str, target: str, kind: str, known: Ite
     return Problem(record.field_loc(field_name), record.key, f"{field_name} '{target}' is not a known {kind}{suggestion}")
 
 
+def _ids(record: Record, path: str) -> list[str]:
+    """The ids written in *path* of *record* ("relations.to": the ``to`` of each relation)."""
+    name, _, inner = path.partition(".")
+    value = getattr(record, name)
+    items = value if isinstance(value, list) else [value]
+    return [getattr(item, inner) if inner else item for item in items if item]
+
+
 def _refs(catalog: Catalog) -> Iterator[tuple[Record, str, str, str, Mapping[str, Record] | None]]:
-    """Every (record, field, target id, target kind, table) reference in the catalog."""
-    people_or_roles: dict[str, Record] = {**catalog.people, **catalog.roles}
-    for m in catalog.milestones.values():
-        yield from ((m, "predecessors", p, "milestone", catalog.milestones) for p in m.predecessors)
-        if m.wbs:
-            yield m, "wbs", m.wbs, "WBS element", None
-    for p in catalog.products.values():
-        if p.parent:
-            yield p, "parent", p.parent, "product", catalog.products
-        if p.wbs:
-            yield p, "wbs", p.wbs, "WBS element", None
-        for role in ("manager", "owner"):
-            if getattr(p, role):
-                yield p, role, getattr(p, role), "person", catalog.people
-        yield from ((p, "documents", d, "document", catalog.documents) for d in p.documents)
-    for w in catalog.wbs.values():
-        if w.lead:
-            yield w, "lead", w.lead, "institution", catalog.institutions
-    for d in catalog.documents.values():
-        yield from ((d, "relations", r.to, "document", catalog.documents) for r in d.relations)
-    for person in catalog.people.values():
-        if person.institution:
-            yield person, "institution", person.institution, "institution", catalog.institutions
-    for r in catalog.roles.values():
-        yield from ((r, "holders", h, "person", catalog.people) for h in r.holders)
-        if r.reports_to:
-            yield r, "reports_to", r.reports_to, "role", catalog.roles
-        yield from ((r, "wbs", w, "WBS element", None) for w in r.wbs)
-    for g in catalog.groups.values():
-        if g.chair:
-            yield g, "chair", g.chair, "person or role", people_or_roles
-        yield from ((g, "members", m, "person or role", people_or_roles) for m in g.members)
-        if g.institution:
-            yield g, "institution", g.institution, "institution", catalog.institutions
-    for q in catalog.requirements.values():
-        if q.source:
-            yield q, "source", q.source, "document", catalog.documents
-        yield from ((q, "traces", t, "requirement", catalog.requirements) for t in q.traces)
-        yield from ((q, "allocated", a, "product", catalog.products) for a in q.allocated)
+    """Every (record, field, target id, target noun, table) reference, as the record kinds declare them.
+
+    The table is None for WBS codes, which may be written short (see ``Catalog.resolve_wbs``).
+    """
+    for cls in BY_KIND.values():
+        records: dict[str, Record] = getattr(catalog, cls.table)
+        for path, kinds in cls.refs.items():
+            noun = " or ".join(BY_KIND[k].called() for k in kinds)
+            table: Mapping[str, Record] | None = None
+            if kinds != ("wbs",):
+                table = {key: r for k in kinds for key, r in getattr(catalog, BY_KIND[k].table).items()}
+            for record in records.values():
+                for target in _ids(record, path):
+                    yield record, path.partition(".")[0], target, noun, table
 
 
 def _unknown_wbs(catalog: Catalog, record: Record, field_name: str, code: str) -> Problem:
     matches = sorted(c for c in catalog.wbs if c.endswith("." + code))
     if len(matches) < 2:
-        return _unknown(record, field_name, code, "WBS element", catalog.wbs)
+        return _unknown(record, field_name, code, WbsElement.called(), catalog.wbs)
     message = f"{field_name} '{code}' matches several WBS elements ({', '.join(matches)}); write the full code"
     return Problem(record.field_loc(field_name), record.key, message)
 
@@ -234,6 +233,26 @@ def check(catalog: Catalog) -> list[Problem]:
         if not m.description:
             problems.append(Problem(m.loc, m.id, "milestone has no description", Severity.WARNING))
     problems += _shared_packages(catalog)
+    problems += _placeholders(catalog)
+    return problems
+
+
+PLACEHOLDERS = {"todo", "tbd", "tbc", "fixme", "xxx", "todo name", "todo title", "..."}
+
+
+def _placeholders(catalog: Catalog) -> list[Problem]:
+    """Text fields still holding a placeholder ('TODO', 'TBD', ...): written to be replaced, and forgotten."""
+    problems = []
+    for cls in BY_KIND.values():
+        for record in getattr(catalog, cls.table).values():
+            for name in type(record).model_fields:
+                if name == cls.id_field:  # the acronym TBD is a term, not a placeholder
+                    continue
+                value = getattr(record, name)
+                if isinstance(value, str) and value.strip().casefold() in PLACEHOLDERS:
+                    problems.append(Problem(record.field_loc(name), record.key,
+                                            f"{name} is the placeholder '{value}'; write the real text or leave the field out",
+                                            Severity.WARNING))
     return problems
 
 

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import datetime as dt
 import re
+from collections.abc import Mapping
 from typing import Annotated, Any, ClassVar, Literal
 
 from pydantic import (
@@ -63,13 +64,25 @@ class Record(BaseModel):
 
     model_config = ConfigDict(extra="forbid", frozen=True, str_strip_whitespace=True)
 
-    kind: ClassVar[str]  # the noun used in messages
-    role: ClassVar[str]  # the short name used by Sphinx roles and HTML anchors
-    table: ClassVar[str]  # the Catalog attribute holding this kind
+    # A kind of record is declared here, once; the loader, catalog checks, roles, ``dm-records``,
+    # ``dmsite new``, the schemas and the exports all derive from these.
+    kind: ClassVar[str]  # its one name, in every API ("milestone", "document", ...)
+    noun: ClassVar[str] = ""  # how messages call it, when not its kind
+    folder: ClassVar[str]  # where its files live under the data directory
+    table: ClassVar[str]  # the Catalog attribute holding it
+    anchor: ClassVar[str]  # prefix of its entries' HTML ids and link placeholders (stable: published links use it)
     id_field: ClassVar[str] = "id"
+    # field → the kind(s) its ids name ("relations.to": a field of each item); the catalog checks them all
+    refs: ClassVar[Mapping[str, tuple[str, ...]]] = {}
+    stub: ClassVar[Mapping[str, Any] | None] = None  # what ``dmsite new`` writes besides id and name
     # None defaults: pydantic deep-copies mutable private defaults for every record (slow at 10,000s).
     _loc: Loc | None = PrivateAttr(None)
     _field_locs: dict[str, Loc] | None = PrivateAttr(None)
+
+    @classmethod
+    def called(cls) -> str:
+        """The kind's name in messages."""
+        return cls.noun or cls.kind
 
     @property
     def key(self) -> str:
@@ -91,8 +104,11 @@ class Record(BaseModel):
 
 class Milestone(Record):
     kind: ClassVar[str] = "milestone"
-    role: ClassVar[str] = "milestone"
+    folder: ClassVar[str] = "milestones"
     table: ClassVar[str] = "milestones"
+    anchor: ClassVar[str] = "milestone"
+    stub: ClassVar[Mapping[str, Any] | None] = {}
+    refs: ClassVar[Mapping[str, tuple[str, ...]]] = {"predecessors": ("milestone",), "wbs": ("wbs",)}
 
     id: RecordId
     name: ShortText
@@ -119,8 +135,17 @@ class Milestone(Record):
 
 class Product(Record):
     kind: ClassVar[str] = "product"
-    role: ClassVar[str] = "product"
+    folder: ClassVar[str] = "products"
     table: ClassVar[str] = "products"
+    anchor: ClassVar[str] = "product"
+    stub: ClassVar[Mapping[str, Any] | None] = {}
+    refs: ClassVar[Mapping[str, tuple[str, ...]]] = {
+        "parent": ("product",),
+        "wbs": ("wbs",),
+        "manager": ("person",),
+        "owner": ("person",),
+        "documents": ("document",),
+    }
 
     id: RecordId
     name: ShortText
@@ -137,8 +162,11 @@ class Product(Record):
 
 class WbsElement(Record):
     kind: ClassVar[str] = "wbs"
-    role: ClassVar[str] = "wbs"
+    folder: ClassVar[str] = "wbs"
     table: ClassVar[str] = "wbs"
+    anchor: ClassVar[str] = "wbs"
+    noun: ClassVar[str] = "WBS element"
+    refs: ClassVar[Mapping[str, tuple[str, ...]]] = {"lead": ("institution",)}
     id_field: ClassVar[str] = "code"
 
     code: RecordId
@@ -156,8 +184,11 @@ class DocumentRelation(BaseModel):
 
 class Document(Record):
     kind: ClassVar[str] = "document"
-    role: ClassVar[str] = "doc"
+    folder: ClassVar[str] = "documents"
     table: ClassVar[str] = "documents"
+    anchor: ClassVar[str] = "doc"
+    stub: ClassVar[Mapping[str, Any] | None] = {"status": "draft"}
+    refs: ClassVar[Mapping[str, tuple[str, ...]]] = {"relations.to": ("document",)}
     id_field: ClassVar[str] = "handle"
 
     handle: RecordId
@@ -174,8 +205,10 @@ class Document(Record):
 
 class Person(Record):
     kind: ClassVar[str] = "person"
-    role: ClassVar[str] = "person"
+    folder: ClassVar[str] = "people"
     table: ClassVar[str] = "people"
+    anchor: ClassVar[str] = "person"
+    refs: ClassVar[Mapping[str, tuple[str, ...]]] = {"institution": ("institution",)}
 
     id: RecordId
     name: ShortText
@@ -185,8 +218,14 @@ class Person(Record):
 
 class Role(Record):
     kind: ClassVar[str] = "role"
-    role: ClassVar[str] = "role"
+    folder: ClassVar[str] = "roles"
     table: ClassVar[str] = "roles"
+    anchor: ClassVar[str] = "role"
+    refs: ClassVar[Mapping[str, tuple[str, ...]]] = {
+        "holders": ("person",),
+        "reports_to": ("role",),
+        "wbs": ("wbs",),
+    }
 
     id: RecordId
     title: ShortText
@@ -200,8 +239,14 @@ class Role(Record):
 
 class Group(Record):
     kind: ClassVar[str] = "group"
-    role: ClassVar[str] = "group"
+    folder: ClassVar[str] = "groups"
     table: ClassVar[str] = "groups"
+    anchor: ClassVar[str] = "group"
+    refs: ClassVar[Mapping[str, tuple[str, ...]]] = {
+        "chair": ("person", "role"),
+        "members": ("person", "role"),
+        "institution": ("institution",),
+    }
 
     id: RecordId
     name: ShortText
@@ -214,8 +259,9 @@ class Group(Record):
 
 class Institution(Record):
     kind: ClassVar[str] = "institution"
-    role: ClassVar[str] = "institution"
+    folder: ClassVar[str] = "institutions"
     table: ClassVar[str] = "institutions"
+    anchor: ClassVar[str] = "institution"
 
     id: RecordId
     name: ShortText
@@ -225,8 +271,14 @@ class Institution(Record):
 
 class Requirement(Record):
     kind: ClassVar[str] = "requirement"
-    role: ClassVar[str] = "req"
+    folder: ClassVar[str] = "requirements"
     table: ClassVar[str] = "requirements"
+    anchor: ClassVar[str] = "req"
+    refs: ClassVar[Mapping[str, tuple[str, ...]]] = {
+        "source": ("document",),
+        "traces": ("requirement",),
+        "allocated": ("product",),
+    }
 
     id: RecordId
     title: ShortText
@@ -239,8 +291,9 @@ class Requirement(Record):
 
 class Term(Record):
     kind: ClassVar[str] = "term"
-    role: ClassVar[str] = "term"
+    folder: ClassVar[str] = "glossary"
     table: ClassVar[str] = "terms"
+    anchor: ClassVar[str] = "term"
     id_field: ClassVar[str] = "term"
 
     term: Annotated[str, Field(min_length=1, max_length=200, pattern=ONE_LINE_PATTERN)]
@@ -248,16 +301,13 @@ class Term(Record):
     acronym: bool = Field(True, description="An acronym (listed in acronym tables).")
 
 
-# folder (or file stem) under the data directory → record class
-KINDS: dict[str, type[Record]] = {
-    "milestones": Milestone,
-    "products": Product,
-    "wbs": WbsElement,
-    "documents": Document,
-    "people": Person,
-    "roles": Role,
-    "groups": Group,
-    "institutions": Institution,
-    "requirements": Requirement,
-    "glossary": Term,
-}
+RECORD_CLASSES: tuple[type[Record], ...] = (
+    Milestone, Product, WbsElement, Document, Person, Role, Group, Institution, Requirement, Term,
+)
+KINDS: dict[str, type[Record]] = {cls.folder: cls for cls in RECORD_CLASSES}  # folder → class (the loader's view)
+BY_KIND: dict[str, type[Record]] = {cls.kind: cls for cls in RECORD_CLASSES}  # kind name → class
+
+
+def kind_named(name: str) -> type[Record] | None:
+    """The record class called *name*: its kind ("document"), folder ("documents") or anchor ("doc")."""
+    return BY_KIND.get(name) or KINDS.get(name) or next((c for c in RECORD_CLASSES if c.anchor == name), None)

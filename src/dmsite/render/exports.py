@@ -21,7 +21,7 @@ def record_dict(record: Record) -> dict[str, Any]:
 def to_json(catalog: Catalog) -> str:
     data: dict[str, Any] = {"status_date": catalog.status_date.isoformat()}
     for folder, cls in sorted(KINDS.items()):
-        data[folder] = [record_dict(r) for _, r in sorted(catalog.table(cls.role).items())]
+        data[folder] = [record_dict(r) for _, r in sorted(catalog.table(cls.kind).items())]
     return json.dumps(data, indent=2, ensure_ascii=False) + "\n"
 
 
@@ -40,7 +40,7 @@ def to_csv(catalog: Catalog) -> str:
         fields = [f.alias or name for name, f in cls.model_fields.items()]
         writer.writerow([f"# {folder}"])
         writer.writerow(fields)
-        for _, record in sorted(catalog.table(cls.role).items()):
+        for _, record in sorted(catalog.table(cls.kind).items()):
             row = record_dict(record)
             writer.writerow([csv_cell(row.get(f)) for f in fields])
     return out.getvalue()

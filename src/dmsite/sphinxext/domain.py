@@ -15,15 +15,16 @@ from sphinx.roles import XRefRole
 from sphinx.util import logging
 from sphinx.util.nodes import make_refnode
 
-from ..data.catalog import ROLE_TABLES, Status
+from ..data.catalog import Status
+from ..data.model import RECORD_CLASSES
 from .state import current
 
 logger = logging.getLogger(__name__)
 
-KIND_TABLES = ROLE_TABLES  # role / object type → catalog table
-# The plain role names pages use; Sphinx's own {doc} links pages, so documents are {document}
-# (and {dm:doc}).
-PLAIN_ROLES = {("document" if kind == "doc" else kind): kind for kind in KIND_TABLES}
+KIND_TABLES = {cls.anchor: cls.table for cls in RECORD_CLASSES}  # object type (the anchor) → catalog table
+# The plain role names pages use: each kind's name ({document}, {requirement}; Sphinx's own {doc}
+# links pages), and {req}, the short name pages have always used.
+PLAIN_ROLES = {cls.kind: cls.anchor for cls in RECORD_CLASSES} | {"req": "req"}
 
 
 class RecordRole(XRefRole):

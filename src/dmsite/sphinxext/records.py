@@ -8,7 +8,7 @@ from docutils import nodes
 from docutils.parsers.rst import directives
 from sphinx.application import Sphinx
 
-from ..data.model import KINDS, Record
+from ..data.model import KINDS, Record, kind_named
 from ..render.html import esc, link
 from ..render.tables import Column, table
 from .base import DataDirective
@@ -38,11 +38,11 @@ class RecordsDirective(DataDirective):
 
     def run(self) -> list[nodes.Node]:
         kind_name = self.arguments[0]
-        if kind_name not in KINDS:
+        cls = kind_named(kind_name)
+        if cls is None:
             self.warn(f"unknown record kind '{kind_name}' (known: {', '.join(sorted(KINDS))})")
             return []
-        cls = KINDS[kind_name]
-        records: list[Record] = list(self.catalog.table(cls.role).values())
+        records: list[Record] = list(self.catalog.table(cls.kind).values())
         fields = [f.strip() for f in self.options.get("columns", "").split(",") if f.strip()]
         fields = fields or [cls.id_field, *[f for f in ("name", "title") if f in cls.model_fields]]
         unknown = [f for f in fields if f not in cls.model_fields]
@@ -51,8 +51,8 @@ class RecordsDirective(DataDirective):
             return []
         records = [r for r in records if self._matches(r)]
         records.sort(key=lambda r: r.key)
-        columns = [_cell(cls.role, f) for f in fields]
-        return self.html(table(records, columns, css=f"dm-records-{kind_name}", caption=self.options.get("caption", "")))
+        columns = [_cell(cls.anchor, f) for f in fields]
+        return self.html(table(records, columns, css=f"dm-records-{cls.folder}", caption=self.options.get("caption", "")))
 
     def _matches(self, record: Record) -> bool:
         for clause in self.options.get("where", "").split(","):
