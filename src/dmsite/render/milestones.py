@@ -13,7 +13,7 @@ from typing import TYPE_CHECKING
 from ..analyses.schedule import Late, Month, Release, Summary
 from ..data.catalog import Catalog, Status
 from ..data.model import Milestone
-from ..vcs.provenance import Provenance
+from ..data.provenance import Provenance
 from .bibliography import link_handles
 from .history import slip_history, slip_summary
 from .html import anchor, esc, link, markdown

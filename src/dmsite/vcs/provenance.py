@@ -4,19 +4,11 @@ from __future__ import annotations
 
 import datetime as dt
 import subprocess
-from dataclasses import dataclass
 from pathlib import Path
 
+from ..data.provenance import Provenance
 
-@dataclass(frozen=True)
-class Provenance:
-    commit: str | None  # full hex sha of the last commit touching the data
-    commit_date: dt.date | None
-    repo_url: str | None = None
-
-    @property
-    def short(self) -> str | None:
-        return self.commit[:8] if self.commit else None
+__all__ = ["Provenance", "data_provenance", "in_git", "status_date"]
 
 
 def in_git(path: Path) -> bool:
