@@ -10,8 +10,9 @@ import ast
 from pathlib import Path
 
 import pytest
+from support import REPO_ROOT
 
-PACKAGE = Path(__file__).resolve().parents[1] / "src" / "dmsite"
+PACKAGE = REPO_ROOT / "src" / "dmsite"
 
 # layer → the dmsite layers it may import (top-level modules such as dmsite.errors are everyone's)
 ALLOWED = {

@@ -2,7 +2,7 @@
 
 Use in a test module::
 
-    from browser_support import browser, browser_page, serve  # noqa: F401  (fixtures)
+    from support.browser import serve  # the browser and browser_page fixtures come from conftest.py
 
     @pytest.mark.browser
     def test_x(browser_page, built_dir):

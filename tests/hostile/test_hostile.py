@@ -16,14 +16,14 @@ from io import StringIO
 from pathlib import Path
 
 import pytest
-from conftest import Site
 from hostile.generated import GENERATORS
 from sphinx.errors import SphinxError
 from sphinx.testing.util import SphinxTestApp
+from support.site import Site
 
 from dmsite.cli import main
 
-CASES_DIR = Path(__file__).parent / "hostile" / "cases"
+CASES_DIR = Path(__file__).parent / "cases"
 CASES = sorted(p.name for p in CASES_DIR.iterdir() if p.is_dir())
 STATUS_DATE = "2021-05-10"
 LOCATED = re.compile(r"^\S+:\d+:\d+: \S.*?: \S.*$")

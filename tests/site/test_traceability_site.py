@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from bs4 import BeautifulSoup, Tag
-from conftest import Site
+from support.site import Site
 
 DOCUMENTS = """
 - handle: LSE-61

@@ -14,9 +14,9 @@ from pathlib import Path
 
 import git
 import pytest
-from browser_support import browser, browser_page, serve  # noqa: F401 - fixtures
 from bs4 import BeautifulSoup
-from git_site import SITE_CONF, GitSite, milestones_yaml
+from support.browser import serve
+from support.git import SITE_CONF, GitSite, milestones_yaml
 
 from dmsite import __version__, cli
 from dmsite.vcs.publish import STAMP, PublishOptions, PublishResult, publish, read_stamp, write_root_files
@@ -226,7 +226,7 @@ def test_publish_outside_a_repository_is_a_clear_error(tmp_path: Path, capsys: p
 
 
 @pytest.mark.browser
-def test_switcher_lists_versions_and_keeps_the_page(published: Published, browser_page) -> None:  # noqa: F811
+def test_switcher_lists_versions_and_keeps_the_page(published: Published, browser_page) -> None:
     page = browser_page.page
     with serve(published.site_dir) as url:
         page.goto(url)

@@ -6,8 +6,8 @@ import datetime as dt
 import re
 
 import pytest
-from conftest import Site
 from sphinx.errors import SphinxError
+from support.site import Site
 
 from dmsite.data.catalog import build_catalog
 

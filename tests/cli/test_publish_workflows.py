@@ -17,8 +17,9 @@ import pytest
 import yaml
 from ruamel.yaml import YAML
 from ruamel.yaml.error import YAMLError
+from support import REPO_ROOT
 
-WORKFLOWS = Path(__file__).resolve().parent.parent / ".github" / "workflows"
+WORKFLOWS = REPO_ROOT / ".github" / "workflows"
 USES = re.compile(r"^\s*(?:-\s*)?uses:\s*(\S+)\s*$")
 
 

@@ -8,7 +8,7 @@ import io
 import json
 
 from bs4 import BeautifulSoup
-from milestone_data import catalog
+from support.milestones import catalog
 
 from dmsite.analyses import schedule
 from dmsite.graphviz import render_svg

@@ -6,7 +6,7 @@ import re
 
 import pytest
 from bs4 import Tag
-from conftest import Site
+from support.site import Site
 from test_products_site import write_data
 
 from dmsite.render.organisation import SCIENTIST_FILL

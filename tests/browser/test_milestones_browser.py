@@ -3,13 +3,13 @@
 from __future__ import annotations
 
 import pytest
-from browser_support import browser, browser_page, serve  # noqa: F401 - fixtures
-from conftest import Site
-from milestone_data import MILESTONES, WBS
+from support.browser import serve
+from support.milestones import MILESTONES, WBS
+from support.site import Site
 
 
 @pytest.mark.browser
-def test_table_filters_and_graph_nodes_link_to_details(site: Site, browser_page) -> None:  # noqa: F811
+def test_table_filters_and_graph_nodes_link_to_details(site: Site, browser_page) -> None:
     site.write("data/wbs/wbs.yaml", WBS)
     site.write("data/milestones/ms.yaml", MILESTONES)
     site.write("index.md", "# Table\n\n```{toctree}\nwbs\n```\n\n:::{dm-milestone-table}\n:::\n")

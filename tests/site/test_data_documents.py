@@ -16,12 +16,13 @@ from functools import cache
 from pathlib import Path
 
 import pytest
+from support import REPO_ROOT
 
 from dmsite.data.catalog import Catalog, build_catalog
 from dmsite.data.load import load_data
 from dmsite.data.model import Document, Term
 
-ROOT = Path(__file__).resolve().parents[1]
+ROOT = REPO_ROOT
 DATA = ROOT / "content" / "data"
 SOURCES = (DATA / "sources" / "documents.md").read_text(encoding="utf-8")
 SEEDS = Path(os.environ.get("DMSITE_SEEDS", ROOT.parent / "shared" / "seeds"))

@@ -3,8 +3,8 @@
 from __future__ import annotations
 
 import pytest
-from conftest import Site
 from sphinx.errors import SphinxError
+from support.site import Site
 
 MILESTONES = """
 - id: DM-AP-10

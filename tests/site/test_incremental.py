@@ -14,7 +14,7 @@ import textwrap
 from collections.abc import Callable
 
 import pytest
-from conftest import Site
+from support.site import Site
 
 DATA = {
     "data/institutions/i.yaml": "- {id: UW, name: University of Washington}\n",
@@ -118,10 +118,6 @@ PAGES = {
 SKIPPED = {"searchindex.js", ".buildinfo", ".buildinfo.bak", "objects.inv"}
 
 
-def write_all(site: Site, files: dict[str, str]) -> Site:
-    for rel, text in files.items():
-        site.write(rel, text)
-    return site
 
 
 def outputs(site: Site) -> dict[str, str]:
@@ -141,7 +137,7 @@ def sources(site: Site) -> dict[str, str]:
 
 
 def clean_build(make_site: Callable[..., Site], name: str, of: Site, parallel: int = 0) -> dict[str, str]:
-    fresh = write_all(make_site(name), sources(of))
+    fresh = make_site(name).write_all(sources(of))
     warnings = fresh.build(parallel=parallel, fresh=True)
     assert "ERROR" not in warnings, warnings
     return outputs(fresh)
@@ -159,7 +155,7 @@ def text_of(site: Site, page: str, selector: str) -> str:
 
 @pytest.fixture
 def built(make_site: Callable[..., Site]) -> Site:
-    site = write_all(make_site("incremental"), {**DATA, **PAGES})
+    site = make_site("incremental").write_all({**DATA, **PAGES})
     warnings = site.build(fresh=True)
     assert "ERROR" not in warnings, warnings
     return site
@@ -221,7 +217,7 @@ def test_moving_entries_to_another_page_updates_links_to_them(built: Site, make_
 
 
 def test_parallel_build_equals_serial_build(make_site: Callable[..., Site]) -> None:
-    site = write_all(make_site("sources"), {**DATA, **PAGES})
+    site = make_site("sources").write_all({**DATA, **PAGES})
     serial = clean_build(make_site, "serial", site)
     parallel = clean_build(make_site, "parallel", site, parallel=2)
     assert len([name for name in serial if name.endswith(".html")]) >= len(PAGES)
@@ -254,7 +250,7 @@ def test_broken_data_leaves_the_previous_pages_and_the_next_fix_rebuilds(built: 
 
 def test_outputs_do_not_depend_on_the_folder(make_site: Callable[..., Site]) -> None:
     """The comparison above is fair: two clean builds in different folders are identical."""
-    site = write_all(make_site("a"), {**DATA, **PAGES})
+    site = make_site("a").write_all({**DATA, **PAGES})
     first = clean_build(make_site, "b", site)
     second = clean_build(make_site, "c", site)
     assert_same(first, second)

@@ -4,25 +4,14 @@ from __future__ import annotations
 
 import datetime as dt
 import os
-import textwrap
 from pathlib import Path
 
 import pytest
+from support.site import write_files
 
 from dmsite.data.load import data_files, kind_of, load_data
 from dmsite.data.model import Document, Milestone, Product, Term
 from dmsite.data.problems import Loc, Severity, clip
-
-
-def write(root: Path, files: dict[str, str | bytes]) -> Path:
-    for rel, content in files.items():
-        path = root / rel
-        path.parent.mkdir(parents=True, exist_ok=True)
-        if isinstance(content, bytes):
-            path.write_bytes(content)
-        else:
-            path.write_text(textwrap.dedent(content).lstrip("\n"), encoding="utf-8")
-    return root
 
 
 def messages(data: Path, base: Path) -> list[str]:
@@ -30,7 +19,7 @@ def messages(data: Path, base: Path) -> list[str]:
 
 
 def test_records_remember_file_line_and_column_of_themselves_and_each_field(tmp_path: Path) -> None:
-    data = write(tmp_path / "data", {"milestones/ap.yaml": """
+    data = write_files(tmp_path / "data", {"milestones/ap.yaml": """
         # Alert Production
         - id: DM-AP-1
           name: First
@@ -53,7 +42,7 @@ def test_records_remember_file_line_and_column_of_themselves_and_each_field(tmp_
 
 
 def test_a_yaml_date_and_a_quoted_iso_date_are_the_same_date(tmp_path: Path) -> None:
-    data = write(tmp_path / "data", {"milestones/m.yaml": """
+    data = write_files(tmp_path / "data", {"milestones/m.yaml": """
         - {id: A, name: Unquoted, due: 2021-05-10, forecast: 2021-05-09}
         - {id: B, name: Quoted, due: "2021-05-10", completed: ' 2021-05-01 '}
         """})
@@ -66,7 +55,7 @@ def test_a_yaml_date_and_a_quoted_iso_date_are_the_same_date(tmp_path: Path) -> 
 
 
 def test_kinds_come_from_folders_or_top_level_file_names(tmp_path: Path) -> None:
-    data = write(tmp_path / "data", {
+    data = write_files(tmp_path / "data", {
         "milestones/02C.03/ap.yml": "- {id: A, name: A, due: 2020-01-01, description: x}\n",
         "milestones/other.yaml": "- {id: B, name: B, due: 2020-01-01, description: x}\n",
         "glossary.yaml": "- {term: AP, definition: Alert Production}\n",
@@ -84,7 +73,7 @@ def test_kinds_come_from_folders_or_top_level_file_names(tmp_path: Path) -> None
 
 
 def test_field_aliases_defaults_and_whitespace(tmp_path: Path) -> None:
-    data = write(tmp_path / "data", {
+    data = write_files(tmp_path / "data", {
         "milestones/m.yaml": "- {id: '  A  ', name: ' Spaced ', due: 2020-01-01, key: true}\n",
         "products/p.yaml": "- {id: p, name: P}\n",
         "documents/d.yaml": "- {handle: D, title: T, relations: [{to: E}]}\n- {handle: E, title: U}\n",
@@ -102,7 +91,7 @@ def test_field_aliases_defaults_and_whitespace(tmp_path: Path) -> None:
 
 
 def test_a_byte_order_mark_and_an_empty_list_are_fine(tmp_path: Path) -> None:
-    data = write(tmp_path / "data", {
+    data = write_files(tmp_path / "data", {
         "milestones/bom.yaml": "\ufeff- id: A\n  name: A\n  due: 2020-01-01\n  nmae: x\n",
         "products/none.yaml": "[]\n",
     })
@@ -110,7 +99,7 @@ def test_a_byte_order_mark_and_an_empty_list_are_fine(tmp_path: Path) -> None:
 
 
 def test_each_bad_record_is_reported_and_the_good_ones_still_load(tmp_path: Path) -> None:
-    data = write(tmp_path / "data", {"products/p.yaml": """
+    data = write_files(tmp_path / "data", {"products/p.yaml": """
         - id: good-1
           name: Good
         - id: bad-1
@@ -134,7 +123,7 @@ def test_each_bad_record_is_reported_and_the_good_ones_still_load(tmp_path: Path
 
 
 def test_every_file_is_read_even_after_broken_ones(tmp_path: Path) -> None:
-    data = write(tmp_path / "data", {
+    data = write_files(tmp_path / "data", {
         "milestones/a.yaml": "- id: A\n  name: [\n",
         "milestones/b.yaml": b"- id: B\n  name: \xff\n",
         "milestones/c.yaml": "- id: C\n  name: C\n  due: 2020-13-01\n",
@@ -148,14 +137,14 @@ def test_every_file_is_read_even_after_broken_ones(tmp_path: Path) -> None:
 
 
 def test_an_empty_file_is_a_warning(tmp_path: Path) -> None:
-    data = write(tmp_path / "data", {"people/p.yaml": "# none yet\n"})
+    data = write_files(tmp_path / "data", {"people/p.yaml": "# none yet\n"})
     (problem,) = load_data(data, tmp_path).problems
     assert problem.severity == Severity.WARNING
     assert str(problem) == "data/people/p.yaml:1:1: -: file is empty; expected a list of records"
 
 
 def test_paths_are_shown_relative_to_the_base_or_as_given(tmp_path: Path) -> None:
-    data = write(tmp_path / "data", {"glossary/g.yaml": "- term: AP\n"})
+    data = write_files(tmp_path / "data", {"glossary/g.yaml": "- term: AP\n"})
     assert messages(data, tmp_path) == ["data/glossary/g.yaml:1:3: AP: missing required field 'definition'"]
     assert messages(data, tmp_path / "elsewhere") == [
         f"{data}/glossary/g.yaml:1:3: AP: missing required field 'definition'"
@@ -163,7 +152,7 @@ def test_paths_are_shown_relative_to_the_base_or_as_given(tmp_path: Path) -> Non
 
 
 def test_nested_problems_point_into_the_nested_part(tmp_path: Path) -> None:
-    data = write(tmp_path / "data", {"documents/d.yaml": """
+    data = write_files(tmp_path / "data", {"documents/d.yaml": """
         - handle: D
           title: T
           relations:
@@ -185,7 +174,7 @@ def test_a_missing_data_directory_or_a_file_is_one_problem(tmp_path: Path) -> No
 
 @pytest.mark.skipif(os.geteuid() == 0, reason="root reads any file")
 def test_an_unreadable_file_is_a_problem_not_a_crash(tmp_path: Path) -> None:
-    data = write(tmp_path / "data", {"people/p.yaml": "- {id: a, name: A}\n"})
+    data = write_files(tmp_path / "data", {"people/p.yaml": "- {id: a, name: A}\n"})
     (data / "people" / "p.yaml").chmod(0)
     assert messages(data, tmp_path) == ["data/people/p.yaml:1:1: -: cannot read the file (Permission denied)"]
 

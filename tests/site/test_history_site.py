@@ -12,8 +12,8 @@ from pathlib import Path
 import pytest
 import yaml
 from bs4 import BeautifulSoup, Tag
-from conftest import Site
-from git_site import GitSite, milestones_yaml
+from support.git import GitSite, milestones_yaml
+from support.site import Site
 
 from dmsite.analyses import schedule
 from dmsite.render import history as render_history

@@ -10,8 +10,8 @@ from collections.abc import Callable
 
 import pytest
 from bs4 import BeautifulSoup
-from conftest import Site
-from milestone_data import MILESTONES, WBS
+from support.milestones import MILESTONES, WBS
+from support.site import Site
 
 INDEX = """
 # Milestones

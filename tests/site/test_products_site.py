@@ -6,7 +6,7 @@ import re
 
 import pytest
 from bs4 import BeautifulSoup, Tag
-from conftest import Site
+from support.site import Site
 
 HOSTILE_NAME = "ISR <script>alert(\"x\")</script> {braces} 'q'"
 

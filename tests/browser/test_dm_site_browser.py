@@ -8,9 +8,10 @@ import sys
 from pathlib import Path
 
 import pytest
-from browser_support import browser, browser_page, serve  # noqa: F401 - fixtures
+from support import REPO_ROOT
+from support.browser import serve
 
-ROOT = Path(__file__).resolve().parent.parent
+ROOT = REPO_ROOT
 
 pytestmark = [pytest.mark.slow, pytest.mark.browser, pytest.mark.xdist_group("dm-site-browser")]
 
@@ -28,7 +29,7 @@ def site(tmp_path_factory: pytest.TempPathFactory) -> Path:
     return outdir
 
 
-def test_every_page_loads_without_console_errors(site: Path, browser_page) -> None:  # noqa: F811
+def test_every_page_loads_without_console_errors(site: Path, browser_page) -> None:
     pages = sorted(p.relative_to(site).as_posix() for p in site.rglob("*.html") if "_static" not in p.parts)
     assert len(pages) >= 40
     page = browser_page.page
@@ -40,7 +41,7 @@ def test_every_page_loads_without_console_errors(site: Path, browser_page) -> No
     assert browser_page.errors == []
 
 
-def test_milestone_table_sorts_and_filters(site: Path, browser_page) -> None:  # noqa: F811
+def test_milestone_table_sorts_and_filters(site: Path, browser_page) -> None:
     page = browser_page.page
     with serve(site) as url:
         page.goto(url + "milestones/table.html")
@@ -68,7 +69,7 @@ def test_milestone_table_sorts_and_filters(site: Path, browser_page) -> None:  #
     assert browser_page.errors == []
 
 
-def test_dependency_graph_node_opens_the_milestone_detail(site: Path, browser_page) -> None:  # noqa: F811
+def test_dependency_graph_node_opens_the_milestone_detail(site: Path, browser_page) -> None:
     page = browser_page.page
     with serve(site) as url:
         page.goto(url + "milestones/graph.html")

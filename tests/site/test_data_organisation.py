@@ -18,12 +18,13 @@ from functools import cache
 from pathlib import Path
 
 import pytest
+from support import REPO_ROOT
 
 from dmsite.data.catalog import Catalog, build_catalog
 from dmsite.data.model import Product
 from dmsite.data.problems import Severity
 
-ROOT = Path(__file__).resolve().parents[1]
+ROOT = REPO_ROOT
 DATA = ROOT / "content" / "data"
 SOURCES = (DATA / "sources" / "organisation.md").read_text(encoding="utf-8")
 SEEDS = Path(os.environ.get("DMSITE_SEEDS", ROOT.parent / "shared" / "seeds"))

@@ -9,18 +9,19 @@ import io
 import json
 import subprocess
 import sys
-import textwrap
 from pathlib import Path
 from typing import Any
 
 import jsonschema
 import pytest
 import yaml
+from support import REPO_ROOT
+from support.site import write_files
 
 from dmsite.cli import main, parser
 from dmsite.data.model import KINDS
 
-REPO = Path(__file__).resolve().parent.parent
+REPO = REPO_ROOT
 REAL_DATA = REPO / "content" / "data"
 STATUS = ["--status-date", "2021-05-10"]
 
@@ -48,17 +49,11 @@ PRODUCTS = """
 """
 
 
-def write(root: Path, files: dict[str, str]) -> Path:
-    for rel, text in files.items():
-        path = root / rel
-        path.parent.mkdir(parents=True, exist_ok=True)
-        path.write_text(textwrap.dedent(text).lstrip("\n"), encoding="utf-8")
-    return root
 
 
 @pytest.fixture
 def data(tmp_path: Path) -> Path:
-    return write(tmp_path / "data", {
+    return write_files(tmp_path / "data", {
         "milestones/ap.yaml": MILESTONES,
         "products/p.yaml": PRODUCTS,
         "people/p.yaml": "- id: wom\n  name: William O'Mullane\n  institution: UW\n",

@@ -5,7 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
-from milestone_data import catalog
+from support.milestones import catalog
 
 from dmsite.graphviz import graph_key, render_svg, start_renders
 from dmsite.render import depgraph

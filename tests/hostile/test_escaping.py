@@ -20,11 +20,11 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from browser_support import browser, browser_page, serve  # noqa: F401 - fixtures
 from bs4 import BeautifulSoup
 from docutils.parsers.rst import directives as rst_directives
-from hostile_site import ALL, PAYLOADS, PWN, STATUS_DATE, write_site
 from sphinx.testing.util import SphinxTestApp
+from support.browser import serve
+from support.hostile import ALL, PAYLOADS, PWN, STATUS_DATE, write_site
 
 from dmsite.analyses import documents as document_tree
 from dmsite.analyses.schedule import by_due
@@ -79,7 +79,7 @@ def soup(path: Path) -> BeautifulSoup:
 
 
 def test_every_field_of_every_kind_holds_every_payload_and_every_directive_is_used(built: Built) -> None:
-    from hostile_site import DIRECTIVES_USED
+    from support.hostile import DIRECTIVES_USED
 
     assert set(built.directives) - NEEDS_GIT <= set(DIRECTIVES_USED)
     assert len(built.records) == 10 and all(len(rows) > len(PAYLOADS) for rows in built.records.values())
@@ -383,7 +383,7 @@ def test_http_and_relative_urls_are_accepted(url: str, tmp_path: Path) -> None:
 
 
 @pytest.mark.browser
-def test_browser_runs_nothing_from_the_data(built: Built, browser_page) -> None:  # noqa: F811
+def test_browser_runs_nothing_from_the_data(built: Built, browser_page) -> None:
     page = browser_page.page
     dialogs: list[str] = []
     page.on("dialog", lambda dialog: (dialogs.append(dialog.message), dialog.dismiss()))

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from bs4 import BeautifulSoup
-from conftest import Site
+from support.site import Site
 
 TERMS = """
 - term: DM

@@ -7,11 +7,10 @@ clean build.
 
 from __future__ import annotations
 
-import textwrap
 from collections.abc import Callable
 from pathlib import Path
 
-from conftest import Site
+from support.site import Site
 
 DATA = {
     "data/wbs/w.yaml": '- {code: "1.02C.03", name: Alert Production}\n- {code: "1.02C.04", name: Data Release}\n',
@@ -31,10 +30,6 @@ PAGES = {
 }
 
 
-def write_all(site: Site, files: dict[str, str]) -> Site:
-    for rel, text in files.items():
-        site.write(rel, textwrap.dedent(text))
-    return site
 
 
 def outputs(site: Site) -> dict[str, str]:
@@ -55,7 +50,7 @@ def reread(site: Site, before: dict[str, int]) -> set[str]:
 
 
 def test_only_pages_showing_the_change_are_read_and_none_is_stale(make_site: Callable[..., Site]) -> None:
-    site = write_all(make_site("inc"), {**DATA, **PAGES})
+    site = make_site("inc").write_all({**DATA, **PAGES})
     assert "ERROR" not in site.build(fresh=True)
 
     steps = [
@@ -74,7 +69,7 @@ def test_only_pages_showing_the_change_are_read_and_none_is_stale(make_site: Cal
         changed = reread(site, before)
         assert written <= changed, (old, changed)
         assert not kept & changed, (old, changed)
-        clean = write_all(make_site(f"clean-{number}"), {**PAGES})
+        clean = make_site(f"clean-{number}").write_all({**PAGES})
         for rel in DATA:
             clean.write(rel, (site.root / rel).read_text())
         assert "ERROR" not in clean.build(fresh=True)

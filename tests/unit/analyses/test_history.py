@@ -6,8 +6,8 @@ import datetime as dt
 from pathlib import Path
 
 import pytest
-from conftest import Site
-from git_site import GitSite, milestones_yaml
+from support.git import GitSite, milestones_yaml
+from support.site import Site
 
 from dmsite.analyses.history import changes
 from dmsite.vcs import history
