@@ -253,14 +253,43 @@ def test_links_agree_with_dmtn158_in_both_directions() -> None:
         assert f"`{pred}` → `{succ}`" in SOURCES, f"LDM-564 link {pred} -> {succ} not documented"
 
 
+def sources_links(heading: str) -> set[tuple[str, str]]:
+    """The (feature, test milestone) rows of one links table of the sources."""
+    block = SOURCES.split(f"#### {heading}\n", 1)[1].split("\n#### ", 1)[0]
+    return set(re.findall(r"^\| `([^`]+)` → `([^`]+)` \|", block, re.M))
+
+
+def contradicted_by_dmtn158(feature: str, release: str) -> bool:
+    """DMTN-158 details an end of the link and that end does not list the other."""
+    entries = dmtn158().entries
+    pred, succ = entries.get(feature), entries.get(release)
+    return bool((pred and pred.fields and release not in pred.ids("Successors"))
+                or (succ and succ.fields and feature not in succ.ids("Predecessors")))
+
+
 def test_release_feature_lists_come_from_predecessor_links() -> None:
     releases, cat = ldm564(), catalog()
+    dropped = sources_links("LDM-564 links DMTN-158 contradicts")
     assert len(releases) == 28
     assert sum(len(items) for items in releases.values()) > 100
     for release, items in releases.items():
         assert release in cat.milestones
         missing = {fid for fid, _ in items} - set(cat.milestones[release].predecessors)
-        assert not missing, f"{release} lacks features {sorted(missing)}"
+        assert {(fid, release) for fid in missing} <= dropped, f"{release} lacks features {sorted(missing)}"
+
+
+def test_ldm564_links_are_kept_exactly_where_dmtn158_does_not_contradict_them() -> None:
+    """The rule of the sources: DMTN-158, the later source, wins over LDM-564."""
+    cat = catalog()
+    kept, dropped = sources_links("Links added from LDM-564"), sources_links("LDM-564 links DMTN-158 contradicts")
+    features = {(fid, release) for release, items in ldm564().items() for fid, _ in items}
+    actual = {(p, m.id) for m in cat.milestones.values() for p in m.predecessors}
+    assert (len(kept), len(dropped)) == (45, 15)
+    assert kept | dropped <= features
+    assert kept <= actual and not dropped & actual
+    assert all(contradicted_by_dmtn158(*link) for link in dropped)
+    assert not any(contradicted_by_dmtn158(*link) for link in kept)
+    assert "DM-DAX-7" not in cat.milestones["LDM-503-04"].predecessors
 
 
 def test_completed_dates_never_after_the_status_date() -> None:

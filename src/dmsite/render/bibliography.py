@@ -108,7 +108,8 @@ def entry_html(doc: Document, link_handle: Callable[[str], str | None] | None = 
     parts = [esc(a) for a in format_authors(doc.authors)]
     if doc.year is not None:
         parts.append(str(doc.year))
-    parts.append(f"<em>{esc(doc.title)}</em>")
+    if doc.title != doc.handle:  # a title that only repeats the handle means the title is unknown
+        parts.append(f"<em>{esc(doc.title)}</em>")
     target = link_handle(doc.handle) if link_handle else None
     parts.append(f'<a class="dm-ref dm-doc" href="{esc(target)}">{esc(doc.handle)}</a>' if target else esc(doc.handle))
     if doc.url:
