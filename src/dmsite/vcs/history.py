@@ -19,15 +19,12 @@ from typing import TYPE_CHECKING
 from ..data.catalog import Catalog
 from ..data.load import LoadResult, kind_of, load_file
 from ..data.model import Milestone
+from ..errors import HistoryError as HistoryError  # raised here: callers catch it from here too
 
 if TYPE_CHECKING:  # gitpython is imported where a repository is opened: builds outside git never load it
     import git
 
 MILESTONE_SUFFIXES = (".yaml", ".yml")
-
-
-class HistoryError(Exception):
-    """The repository or a ref cannot be read (message says which)."""
 
 
 @dataclass(frozen=True)
