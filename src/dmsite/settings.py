@@ -246,10 +246,14 @@ def find_conf(data_dir: Path) -> Path | None:
     return None
 
 
+_TYPE_NAMES = {str: "text", Path: "path", dt.date: "date", bool: "bool", type(None): "None"}
+
+
 def markdown_table() -> str:
     """The README's table of settings (a test keeps the README equal to it)."""
-    scope = {"env": "every page read again", "html": "every page written again", "": "none"}
-    rows = ["| setting | default | a change means | what it is |", "|---|---|---|---|"]
+    scope = {"env": "every page read again", "html": "every page written again", "": "nothing"}
+    rows = ["| setting | type | default | a change means | what it is |", "|---|---|---|---|---|"]
     for name, setting in declared():
-        rows.append(f"| `{name}` | `{setting.default!r}` | {scope[setting.rebuild]} | {setting.doc} |")
+        types = " or ".join(_TYPE_NAMES.get(t, t.__name__) for t in setting.types)
+        rows.append(f"| `{name}` | {types} | `{setting.default!r}` | {scope[setting.rebuild]} | {setting.doc} |")
     return "\n".join(rows) + "\n"
