@@ -25,7 +25,7 @@ ALLOWED = {
     "cli": {"data", "analyses", "render", "graphviz", "vcs", "importers", "cli"},
     "sphinxext": {"data", "analyses", "render", "graphviz", "vcs", "sphinxext"},
 }
-SHARED = {"errors", "__init__"}  # dmsite/errors.py, dmsite/__init__.py: importable by every layer
+SHARED = {"errors", "settings", "__init__"}  # the exception family, the settings declaration, the package: every layer's
 PURE = {"data", "analyses", "render"}  # start no process, open no repository
 NOT_PURE = {"subprocess", "git", "multiprocessing.popen_fork"}
 SPHINX = {"sphinx", "docutils"}

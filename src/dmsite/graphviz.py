@@ -13,11 +13,16 @@ import threading
 from concurrent.futures import Future, ThreadPoolExecutor
 from pathlib import Path
 
+from .errors import GraphvizError, GraphvizMissing
+
 DOT_TIMEOUT_S = 120
+_program = "dot"  # the graphviz program: the dmsite_dot setting
 
 
-class GraphvizMissing(RuntimeError):
-    pass
+def set_program(program: str) -> None:
+    """Lay out graphs with *program* (a name on the PATH or a path) from now on; set before layouts start."""
+    global _program
+    _program = program
 
 
 def dot_string(text: str) -> str:
@@ -46,8 +51,8 @@ def dot_html_text(text: str) -> str:
 
 
 def graph_key(dot: str) -> str:
-    """The content hash naming a graph's layout in the cache."""
-    return hashlib.sha256(dot.encode()).hexdigest()
+    """The content hash naming a graph's layout in the cache (by the program too: another lays out otherwise)."""
+    return hashlib.sha256(dot.encode() if _program == "dot" else f"{_program}\0{dot}".encode()).hexdigest()
 
 
 def render_svg(dot: str, cache_dir: Path | None = None) -> str:
@@ -75,9 +80,10 @@ def _layout(dot: str, digest: str, cache_dir: Path | None) -> str:
 
 def _run_dot(dot: str) -> str:
     """``dot -Tsvg`` on *dot* (one graph or several, one after the other)."""
-    exe = shutil.which("dot")
+    exe = shutil.which(_program)
     if exe is None:
-        raise GraphvizMissing("graphviz 'dot' was not found: install graphviz (Debian: apt-get install graphviz)")
+        raise GraphvizMissing(f"graphviz '{_program}' was not found: install graphviz (Debian: apt-get install "
+                              "graphviz) or set dmsite_dot in conf.py")
     done = subprocess.run(
         [exe, "-Tsvg"], input=dot.encode(), capture_output=True, timeout=DOT_TIMEOUT_S, check=False
     )
@@ -93,7 +99,7 @@ def _keep(cached: Path, svg: str) -> None:
     tmp.replace(cached)
 
 
-LAYOUT_ERRORS = (RuntimeError, OSError, subprocess.TimeoutExpired)  # dot missing, failing or hanging
+LAYOUT_ERRORS = (GraphvizError, RuntimeError, OSError, subprocess.TimeoutExpired)  # dot missing, failing or hanging
 
 
 def _layout_all(dots: dict[str, str], cache_dir: Path | None) -> dict[str, str | Exception]:

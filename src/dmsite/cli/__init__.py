@@ -9,12 +9,12 @@ from collections.abc import Sequence
 from pathlib import Path
 
 from .. import __version__
-from ..data.catalog import Catalog, build_catalog
-from ..data.model import KINDS
 from ..data.schema import write_schemas
+from ..errors import DmsiteError, SettingsError
 from ..render.exports import EXPORTERS
-from ..vcs.provenance import data_provenance, status_date
-from ..vcs.publish import DEFAULT_TAG_PATTERNS, PublishError, PublishOptions, publish
+from ..settings import STATUS_DATE_ENV
+from ..vcs.switcher import DEFAULT_TAG_PATTERNS
+from . import validate
 from .new import STUB_KINDS, new_record
 
 DEFAULT_DATA_DIR = Path("content/data")
@@ -27,25 +27,9 @@ def _date(text: str) -> dt.date:
         raise argparse.ArgumentTypeError(f"expected a date like 2021-05-10, got '{text}'") from None
 
 
-def _load(args: argparse.Namespace) -> Catalog:
-    data_dir: Path = args.data_dir
-    return build_catalog(data_dir, status_date(args.status_date, data_provenance(data_dir)))
-
-
 def cmd_validate(args: argparse.Namespace) -> int:
-    catalog = _load(args)
-    for problem in catalog.errors:
-        print(f"{problem}", file=sys.stderr)
-    if catalog.warnings:
-        print(f"warnings ({len(catalog.warnings)}):", file=sys.stderr)
-        for problem in catalog.warnings:
-            print(f"  {problem}", file=sys.stderr)
-    count = sum(len(catalog.table(cls.kind)) for cls in KINDS.values())
-    failed = bool(catalog.errors) or (args.strict and bool(catalog.warnings))
-    verdict = "FAILED" if failed else "ok"
-    print(f"{verdict}: {count} records, {len(catalog.errors)} errors, {len(catalog.warnings)} warnings "
-          f"(status date {catalog.status_date})")
-    return 1 if failed else 0
+    catalog, chosen = validate.load(args)
+    return validate.report(catalog, chosen, args.strict, args.errors_only)
 
 
 def cmd_schema(args: argparse.Namespace) -> int:
@@ -55,9 +39,9 @@ def cmd_schema(args: argparse.Namespace) -> int:
 
 
 def cmd_export(args: argparse.Namespace) -> int:
-    catalog = _load(args)
+    catalog, chosen = validate.load(args)
     if catalog.errors:
-        return cmd_validate(args)
+        return validate.report(catalog, chosen, strict=False, errors_only=True)
     text = EXPORTERS[args.format](catalog)
     if args.output:
         args.output.write_text(text, encoding="utf-8", newline="")
@@ -86,6 +70,8 @@ def cmd_new(args: argparse.Namespace) -> int:
 
 
 def cmd_publish(args: argparse.Namespace) -> int:
+    from ..vcs.publish import PublishError, PublishOptions, publish  # gitpython: only for this command
+
     options = PublishOptions(
         repo_dir=args.repo, site_dir=args.site_dir, branch=None if args.no_branch else args.branch,
         latest_name=args.latest_name, tag_patterns=args.tags or DEFAULT_TAG_PATTERNS, base_url=args.base_url,
@@ -116,12 +102,22 @@ def parser() -> argparse.ArgumentParser:
         p.add_argument("data_dir", nargs="?", type=Path, default=DEFAULT_DATA_DIR,
                        help=f"data directory (default: {DEFAULT_DATA_DIR})")
         p.add_argument("--status-date", type=_date, default=None,
-                       help="the date 'today' for overdue checks (default: date of the data's last commit)")
+                       help=f"the date 'today' for overdue checks (default: {STATUS_DATE_ENV} in the environment, "
+                            "else dmsite_status_date in the site's conf.py, else the date of the data's last commit)")
+        settings = p.add_mutually_exclusive_group()
+        settings.add_argument("--conf", type=Path, metavar="PATH",
+                              help="the site's conf.py (or its folder) to read dmsite_* settings from (default: the "
+                                   "nearest conf.py above the data folder whose site builds it)")
+        settings.add_argument("--no-conf", action="store_true", help="read no conf.py")
         return p
 
-    validate = data_command("validate", "Check every record and report all problems with file:line:column.")
-    validate.add_argument("--strict", action="store_true", help="fail on warnings too")
-    validate.set_defaults(run=cmd_validate)
+    validate_cmd = data_command("validate", "Check every record and report all problems with file:line:column, "
+                                            "with the settings the site's build uses.")
+    validate_cmd.add_argument("--strict", action="store_true",
+                              help="fail on warnings too (as does dmsite_strict = True in conf.py)")
+    validate_cmd.add_argument("--errors-only", action="store_true",
+                              help="print the errors only (the summary still counts the warnings by kind)")
+    validate_cmd.set_defaults(run=cmd_validate)
 
     schema = sub.add_parser("schema", help="Write the JSON Schema of each record kind (for editors).",
                             description="Write one JSON Schema per record kind, generated from the model.")
@@ -177,6 +173,12 @@ def main(argv: Sequence[str] | None = None) -> int:
         return int(args.run(args))
     except KeyboardInterrupt:
         return 130
+    except SettingsError as exc:  # a wrong dmsite_* value, or a conf.py that cannot be read: like a bad argument
+        print(f"error: {exc}", file=sys.stderr)
+        return 2
+    except DmsiteError as exc:
+        print(f"error: {exc}", file=sys.stderr)
+        return 1
     except OSError as exc:  # e.g. an output folder that does not exist: a message, not a traceback
         print(f"error: {exc}", file=sys.stderr)
         return 1

@@ -25,6 +25,7 @@ import pydantic
 import yaml
 from pydantic import BaseModel, ValidationError
 
+from ..errors import InputRefused as _Refused  # a refused part of a file: one located problem
 from .model import ID_PATTERN, KINDS, ONE_LINE_PATTERN, Document, Record
 from .problems import Loc, Problem, Severity, clip, relative_path
 
@@ -48,11 +49,6 @@ class LoadResult:
     records: list[Record] = field(default_factory=list)
     problems: list[Problem] = field(default_factory=list)
     files: list[Path] = field(default_factory=list)
-
-
-class _Refused(Exception):
-    def __init__(self, loc: Loc, message: str):
-        self.loc, self.message = loc, message
 
 
 def _loc(path: str, mark: Any) -> Loc:

@@ -35,14 +35,6 @@ class Problem:
         return f"{self.loc}: {self.record}: {self.message}"
 
 
-class DataError(Exception):
-    """Raised when the data cannot be used; carries every problem found."""
-
-    def __init__(self, problems: list[Problem]):
-        self.problems = problems
-        super().__init__("\n".join(str(p) for p in problems))
-
-
 def clip(text: object, limit: int = 80) -> str:
     """*text* on one line and at most about *limit* characters, for messages."""
     shown = str(text).encode("unicode_escape").decode("ascii") if not str(text).isprintable() else str(text)

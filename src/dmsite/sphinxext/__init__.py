@@ -13,7 +13,8 @@ from sphinx.config import Config
 from sphinx.environment import BuildEnvironment
 
 from .. import __version__
-from . import base, documents, domain, graphs, history, inputs, milestones, products, records, state
+from . import base, documents, domain, graphs, history, inputs, milestones, products, records, settings, state
+from .errors import report_briefly
 
 PACKAGE_DIR = Path(__file__).resolve().parent
 
@@ -50,9 +51,8 @@ def _outdated_by_data(
 ) -> list[str]:
     """When the data changed, every page that shows any of it is read again (but see inputs.py)."""
     data = state.current()
-    if getattr(env, "dmsite_digest", None) == data.digest:
+    if domain.dm_domain(env).mark("data", data.digest) == data.digest:
         return []
-    env.dmsite_digest = data.digest  # type: ignore[attr-defined]
     return inputs.outdated_by_data(env, data.catalog)
 
 
@@ -63,15 +63,12 @@ def _html_page_context(
     context["dmsite_provenance"] = data.provenance
     context["dmsite_status_date"] = data.catalog.status_date.isoformat()
     context["dmsite_version"] = __version__
-    context["dmsite_repo_url"] = app.config.dmsite_repo_url
+    context["dmsite_repo_url"] = settings.settings(app.config).repo_url
 
 
 def setup(app: Sphinx) -> dict[str, Any]:
-    app.add_config_value("dmsite_data_dir", "data", "env", str)
-    app.add_config_value("dmsite_status_date", None, "env")
-    app.add_config_value("dmsite_strict", False, "env", bool)
-    app.add_config_value("dmsite_cache_dir", None, "", str)
-    app.add_config_value("dmsite_repo_url", None, "html")
+    settings.setup(app)  # every dmsite_* value
+    report_briefly()  # a dmsite error ends sphinx-build with its message, not a crash report
     app.add_domain(domain.DmDomain)
     for name, kind in domain.PLAIN_ROLES.items():
         app.add_role(name, domain.RecordRole(kind))
@@ -83,6 +80,6 @@ def setup(app: Sphinx) -> dict[str, Any]:
     app.connect("html-page-context", _html_page_context)
     app.add_css_file("dmsite.css")
     app.add_js_file("dmsite.js", defer="defer")
-    for area in (records, milestones, products, documents, history, graphs, inputs):
+    for area in (records, milestones, products, documents, history, graphs):
         area.setup(app)
     return {"version": __version__, "parallel_read_safe": True, "parallel_write_safe": True, "env_version": 1}

@@ -3,7 +3,7 @@
 Citations (``{cite}`` and ``dmsite-cite:`` placeholders written by renderers) and the lists that
 depend on what a page contains (``dm-references``, ``dm-acronyms``, ``dm-glossary-candidates``)
 are completed when the page is resolved: the text each page uses is scanned when it is read
-and kept in the environment, so a site-wide table is rewritten whenever any page's use changes.
+and kept in the ``dm`` domain, so a site-wide table is rewritten whenever any page's use changes.
 """
 
 from __future__ import annotations
@@ -11,8 +11,7 @@ from __future__ import annotations
 import hashlib
 import json
 from collections import Counter
-from collections.abc import Callable, Iterable
-from dataclasses import dataclass
+from collections.abc import Callable
 from typing import Any, cast
 from urllib.parse import unquote
 
@@ -32,7 +31,7 @@ from ..render import glossary, traceability
 from ..render.bibliography import CITE_PATTERN, CITE_SCHEME, cite_url, references_html
 from ..render.html import anchor
 from .base import DataDirective
-from .domain import DmDomain
+from .domain import DmDomain, PageScan, dm_domain
 from .state import current
 
 logger = logging.getLogger(__name__)
@@ -78,7 +77,7 @@ class CiteRole(SphinxRole):
     """``{cite}`LDM-148``` (or ``LDM-148,LSE-61``) → ``[LDM-148]`` linking to the page's reference entry."""
 
     def run(self) -> tuple[list[nodes.Node], list[nodes.system_message]]:
-        self.env.metadata[self.env.docname]["dmsite"] = True
+        dm_domain(self.env).note_reads_all()
         documents = current().catalog.documents
         handles = _list_option(self.text)
         if not handles:
@@ -227,17 +226,8 @@ class TraceReqReqDirective(_RequirementsDirective):
 # -- what each page uses: scanned when read, kept per page ----------------------------------------
 
 
-@dataclass(frozen=True)
-class PageScan:
-    terms: frozenset[str]
-    caps: dict[str, int]
-    site_lists: bool  # the page shows a site-wide acronym or candidate list
-
-
 def _scans(env: BuildEnvironment) -> dict[str, PageScan]:
-    if not hasattr(env, "dmsite_scans"):
-        env.dmsite_scans = {}  # type: ignore[attr-defined]
-    return env.dmsite_scans  # type: ignore[attr-defined, no-any-return]
+    return dm_domain(env).scans
 
 
 def _noscan_ancestor(node: nodes.Node) -> bool:
@@ -261,21 +251,12 @@ def page_text(doctree: nodes.document) -> str:
     return "\n".join(parts)
 
 
-def _scan_page(app: Sphinx, doctree: nodes.document) -> None:
+def scan_page(doctree: nodes.document) -> PageScan:
+    """What a page's text uses (kept by the ``dm`` domain when the page is read)."""
     catalog = current().catalog
     text = page_text(doctree)
     site = any(p.get("scope") == "site" for p in doctree.findall(dm_pending))
-    scan = PageScan(frozenset(term_use.used_terms(text, catalog.terms)), dict(term_use.caps_tokens(text)), site)
-    _scans(app.env)[app.env.docname] = scan
-
-
-def _purge(app: Sphinx, env: BuildEnvironment, docname: str) -> None:
-    _scans(env).pop(docname, None)
-
-
-def _merge(app: Sphinx, env: BuildEnvironment, docnames: Iterable[str], other: BuildEnvironment) -> None:
-    theirs = _scans(other)
-    _scans(env).update({d: theirs[d] for d in docnames if d in theirs})
+    return PageScan(frozenset(term_use.used_terms(text, catalog.terms)), dict(term_use.caps_tokens(text)), site)
 
 
 def _digest(value: object) -> str:
@@ -287,8 +268,7 @@ def _reread_when_terms_change(
 ) -> list[str]:
     """Which terms a page uses depends on the glossary: a changed term list means reading every page again."""
     key = _digest(sorted(current().catalog.terms))
-    previous = getattr(env, "dmsite_terms_key", None)
-    env.dmsite_terms_key = key  # type: ignore[attr-defined]
+    previous = dm_domain(env).mark("terms", key)
     if previous is None or previous == key:
         return []
     return sorted(env.found_docs)
@@ -299,8 +279,7 @@ def _rewrite_site_lists(app: Sphinx, env: BuildEnvironment) -> list[str]:
     scans = _scans(env)
     use = {d: [sorted(s.terms), s.caps] for d, s in scans.items() if d in env.all_docs}
     key = _digest(use)
-    previous = getattr(env, "dmsite_use_key", None)
-    env.dmsite_use_key = key  # type: ignore[attr-defined]
+    previous = dm_domain(env).mark("use", key)
     if previous == key:
         return []
     return sorted(d for d, s in scans.items() if s.site_lists and d in env.all_docs)
@@ -451,9 +430,6 @@ def setup(app: Sphinx) -> None:
         "dm-trace-req-req": TraceReqReqDirective,
     }.items():
         app.add_directive(name, directive)
-    app.connect("doctree-read", _scan_page)
-    app.connect("env-purge-doc", _purge)
-    app.connect("env-merge-info", _merge)
     app.connect("env-get-outdated", _reread_when_terms_change)
     app.connect("env-get-updated", _rewrite_site_lists)
     app.connect("doctree-resolved", _complete_page, priority=400)  # before record links are resolved

@@ -1,9 +1,17 @@
-"""The ``dm`` domain: where each record's entry lives, and roles that link to it."""
+"""The ``dm`` domain: where each record's entry lives, roles that link to it, and all cross-page state.
+
+Whatever dmsite keeps between builds about pages lives here, purged (``clear_doc``) and merged
+from parallel readers (``merge_domaindata``) in one place: each page's entries, which data it
+shows (``inputs.py``), whether it shows history, what text it uses (``process_doc``), and the
+build-wide marks that tell what changed since the last build.  (The catalog itself is not
+pickled: see ``state.py``.)
+"""
 
 from __future__ import annotations
 
 from collections.abc import Iterable
-from typing import Any
+from dataclasses import dataclass
+from typing import Any, Literal, cast
 
 from docutils import nodes
 from docutils.nodes import Element, Node, system_message
@@ -20,6 +28,19 @@ from ..data.model import RECORD_CLASSES
 from .state import current
 
 logger = logging.getLogger(__name__)
+
+Use = tuple[str, dict[str, Any], list[str], str]  # directive class, options, arguments, fingerprint (inputs.py)
+HistoryUse = Literal["always", "inputs"]  # read again when the commit changes; or when its inputs differ
+
+
+@dataclass(frozen=True)
+class PageScan:
+    """What the text of a page uses (see ``documents.py``)."""
+
+    terms: frozenset[str]
+    caps: dict[str, int]
+    site_lists: bool  # the page shows a site-wide acronym or candidate list
+
 
 KIND_TABLES = {cls.anchor: cls.table for cls in RECORD_CLASSES}  # object type (the anchor) → catalog table
 # The plain role names pages use: each kind's name ({document}, {requirement}; Sphinx's own {doc}
@@ -45,7 +66,7 @@ class RecordRole(XRefRole):
         elif self.kind == "milestone" and catalog.status(catalog.milestones[target]) == Status.COMPLETED:
             self.classes.append("dm-completed")
         self.target = target
-        self.env.metadata[self.env.docname]["dmsite"] = True  # a page that reads the catalog
+        dm_domain(self.env).note_reads_all()  # a page that reads the catalog
         return self.create_xref_node()
 
 
@@ -57,8 +78,13 @@ class DmDomain(Domain):
     # "entries": (kind, id) -> {docname: anchor}, every page holding an entry of the record;
     # "objects": (kind, id) -> (docname, anchor), the one links go to: the first page by name, so the
     # choice does not depend on which pages an incremental or parallel build happened to read.
-    initial_data = {"entries": {}, "objects": {}}
-    data_version = 2
+    # Per page: "all_data" (pages depending on all the data), "history" (docname -> HistoryUse), "uses"
+    # (docname -> [Use]), "scans" (docname -> PageScan).  "marks": build-wide name -> value.
+    initial_data = {
+        "entries": {}, "objects": {}, "all_data": {}, "history": {}, "uses": {}, "scans": {}, "marks": {},
+    }
+    data_version = 3
+    PER_PAGE = ("all_data", "history", "uses", "scans")
 
     @property
     def entries(self) -> dict[tuple[str, str], dict[str, str]]:
@@ -86,10 +112,66 @@ class DmDomain(Domain):
     def entry(self, kind: str, record_id: str) -> tuple[str, str] | None:
         return self.objects.get((kind, record_id))
 
+    # -- what each page shows ---------------------------------------------------------------------
+
+    def note_reads_all(self) -> None:
+        """The current page shows data without declaring which: any data change reads it again."""
+        self.data["all_data"][self.env.docname] = True
+
+    def reads_all(self, docname: str) -> bool:
+        return docname in self.data["all_data"]
+
+    @property
+    def pages_reading_all(self) -> list[str]:
+        return list(self.data["all_data"])
+
+    @property
+    def uses(self) -> dict[str, list[Use]]:
+        """Per page, what its directives declared they show (see ``inputs.py``)."""
+        uses: dict[str, list[Use]] = self.data["uses"]
+        return uses
+
+    def note_use(self, use: Use) -> None:
+        self.uses.setdefault(self.env.docname, []).append(use)
+
+    @property
+    def history(self) -> dict[str, HistoryUse]:
+        """Per page that shows schedule history, when to read it again (see ``history.py``)."""
+        history: dict[str, HistoryUse] = self.data["history"]
+        return history
+
+    def note_history(self, when: HistoryUse) -> None:
+        """The current page shows history: "always" read again when the commit changes (and wins), or
+        only when its directives' "inputs" differ."""
+        if when == "always" or self.env.docname not in self.history:
+            self.history[self.env.docname] = when
+
+    @property
+    def scans(self) -> dict[str, PageScan]:
+        """Per page, the text it uses (the glossary terms and capitalised words)."""
+        scans: dict[str, PageScan] = self.data["scans"]
+        return scans
+
+    def process_doc(self, env: BuildEnvironment, docname: str, document: nodes.document) -> None:
+        from .documents import scan_page  # documents.py builds on this module
+
+        self.scans[docname] = scan_page(document)
+
+    def mark(self, name: str, value: str | None) -> str | None:
+        """Keep a build-wide *value* under *name* (the data's digest, the commit...); return the one before."""
+        marks: dict[str, str | None] = self.data["marks"]
+        previous = marks.get(name)
+        marks[name] = value
+        return previous
+
+    # -- purge and merge: every page's state, in one place -------------------------------------
+
     def clear_doc(self, docname: str) -> None:
         for key, pages in list(self.entries.items()):
             if pages.pop(docname, None) is not None:
                 self._choose(key)
+        for name in self.PER_PAGE:
+            self.data[name].pop(docname, None)
 
     def merge_domaindata(self, docnames: Iterable[str], otherdata: dict[str, Any]) -> None:
         wanted = set(docnames)
@@ -98,6 +180,8 @@ class DmDomain(Domain):
                 if doc in wanted:
                     self.entries.setdefault(key, {})[doc] = anchor
                     self._choose(key)
+        for name in self.PER_PAGE:
+            self.data[name].update({doc: value for doc, value in otherdata[name].items() if doc in wanted})
 
     def resolve_xref(
         self, env: BuildEnvironment, fromdocname: str, builder: Builder, typ: str, target: str,
@@ -122,3 +206,8 @@ class DmDomain(Domain):
     def get_objects(self) -> Iterable[tuple[str, str, str, str, str, int]]:
         for (kind, record_id), (doc, anchor) in sorted(self.objects.items()):
             yield record_id, record_id, kind, doc, anchor, 1
+
+
+def dm_domain(env: BuildEnvironment) -> DmDomain:
+    """The build's ``dm`` domain: the records' entries and every page's dmsite state."""
+    return cast(DmDomain, env.get_domain("dm"))

@@ -21,6 +21,8 @@ from ..vcs import history as hist
 from ..vcs.provenance import in_git
 from . import inputs, versions
 from .base import DataDirective
+from .domain import dm_domain
+from .settings import settings
 from .state import BuildData, current
 
 _cache: dict[tuple[str, str], ScheduleHistory] = {}
@@ -58,12 +60,11 @@ def build_history() -> ScheduleHistory | None:
 
 class HistoryDirective(DataDirective):
     def uses_history(self) -> None:
-        self.env.metadata[self.env.docname]["dmsite_history"] = True
+        self.domain.note_history("always")
 
     @property
     def repo_url(self) -> str | None:
-        url = self.config.dmsite_repo_url
-        return str(url) if url else None
+        return settings(self.config).repo_url
 
     def note(self, css: str, text: str) -> list[nodes.Node]:
         return self.html(f'<p class="{css} dm-empty">{esc(text)}</p>')
@@ -123,19 +124,19 @@ def _outdated_by_history(
 ) -> list[str]:
     """Pages showing history are read again when the commit changes (the data files may not).
 
-    A page's ``dmsite_history`` metadata is True (read it again) or "inputs" (its directives' declared
-    inputs include the history they show: read it again only if their fingerprint changed).
+    A page's history use (in the ``dm`` domain) is "always" (read it again) or "inputs" (its directives'
+    declared inputs include the history they show: read it again only if their fingerprint changed).
     """
     head = _head()
-    pages = [doc for doc, meta in env.metadata.items() if meta.get("dmsite_history") and doc in env.found_docs]
+    domain = dm_domain(env)
+    pages = [doc for doc in domain.history if doc in env.found_docs]
     if head is not None and (pages or not env.all_docs):
         with contextlib.suppress(hist.HistoryError):  # the directives say so where they are written
             build_history()  # once, here, before parallel readers fork
-    if getattr(env, "dmsite_history_head", None) == head:
+    if domain.mark("head", head) == head:
         return []
-    env.dmsite_history_head = head  # type: ignore[attr-defined]
-    always = [doc for doc in pages if env.metadata[doc]["dmsite_history"] is True]
-    checked = {doc for doc in pages if env.metadata[doc]["dmsite_history"] == "inputs"}
+    always = [doc for doc in pages if domain.history[doc] == "always"]
+    checked = {doc for doc in pages if domain.history[doc] == "inputs"}
     if checked:
         always += [doc for doc in inputs.outdated_by_data(env, current().catalog) if doc in checked]
     return sorted(set(always))

@@ -33,6 +33,7 @@ from ..vcs.history import HistoryError
 from .base import DataDirective
 from .graphs import graph_placeholders
 from .history import build_history
+from .settings import settings
 from .state import current
 
 logger = logging.getLogger(__name__)
@@ -223,8 +224,8 @@ class ByWbs(MilestoneDirective):
     def run(self) -> list[nodes.Node]:
         chosen = self.selected()
         self.note_entries("milestone", [m.id for m in chosen])
-        jira_url, repo_url = self.config.dmsite_jira_url, self.config.dmsite_repo_url
-        self.env.metadata[self.env.docname].setdefault("dmsite_history", "inputs")  # history is in inputs()
+        jira_url, repo_url = settings(self.config).jira_url, settings(self.config).repo_url
+        self.domain.note_history("inputs")  # the history shown is in inputs()
         histories = self.histories([m.id for m in chosen])
         out: list[nodes.Node] = []
         for group in schedule.by_wbs(self.catalog, chosen, self.options.get("depth")):
@@ -335,7 +336,7 @@ class BurndownChart(MilestoneDirective):
         months = self.options.get("history")
         if not months:
             return None, ""
-        self.env.metadata[self.env.docname]["dmsite_history"] = True  # re-read when the commit changes
+        self.domain.note_history("always")  # read again when the commit changes
         day = schedule.months_before(self.catalog.status_date, months)
         why = f"No forecast from {months} month{'s' if months > 1 else ''} ago ({day.isoformat()}): "
         try:
@@ -423,7 +424,7 @@ class KeyMilestones(MilestoneDirective):
                 self.warn(f"no previous forecasts: {exc}")
                 history = None
             if history is not None:
-                self.env.metadata[self.env.docname]["dmsite_history"] = True  # re-read when the commit changes
+                self.domain.note_history("always")  # read again when the commit changes
                 found = schedule.previous_forecasts(history, chosen)
                 previous = {mid: day.isoformat() for mid, day in found.items()}
         return self.html(render.key_table(self.catalog, chosen, previous))
@@ -520,7 +521,6 @@ DIRECTIVES: dict[str, type[DataDirective]] = {
 
 def setup(app: Sphinx) -> None:
     """Register the milestone directives and the export writer."""
-    app.add_config_value("dmsite_jira_url", None, "env")
     for name, directive in DIRECTIVES.items():
         app.add_directive(name, directive)
     app.connect("build-finished", write_exports)

@@ -14,13 +14,14 @@ from sphinx.application import Sphinx
 from sphinx.config import Config
 
 from ..vcs.switcher import SWITCHER_ENV, SWITCHER_URL, VERSION_ENV
+from .settings import settings
 
 PYDATA_NAVBAR_END = ["theme-switcher", "navbar-icon-links"]
 
 
 def _add_switcher(app: Sphinx, config: Config) -> None:
     version = os.environ.get(VERSION_ENV)
-    if not version or not config.dmsite_version_switcher or config.html_theme != "pydata_sphinx_theme":
+    if not version or not settings(config).version_switcher or config.html_theme != "pydata_sphinx_theme":
         return
     options = dict(config.html_theme_options)
     options["switcher"] = {
@@ -37,5 +38,4 @@ def _add_switcher(app: Sphinx, config: Config) -> None:
 
 
 def setup(app: Sphinx) -> None:
-    app.add_config_value("dmsite_version_switcher", True, "html", bool)
     app.connect("config-inited", _add_switcher)

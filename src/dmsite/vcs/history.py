@@ -17,6 +17,7 @@ from typing import TYPE_CHECKING
 from ..analyses.history import ScheduleHistory, ScheduleState, Snapshot
 from ..data.load import LoadResult, kind_of, load_file
 from ..data.model import Milestone
+from ..errors import HistoryError as HistoryError  # raised here: callers catch it from here too
 
 if TYPE_CHECKING:  # gitpython is imported where a repository is opened: builds outside git never load it
     import git
@@ -24,8 +25,6 @@ if TYPE_CHECKING:  # gitpython is imported where a repository is opened: builds 
 MILESTONE_SUFFIXES = (".yaml", ".yml")
 
 
-class HistoryError(Exception):
-    """The repository or a ref cannot be read (message says which)."""
 
 
 def open_repo(path: Path) -> git.Repo:

@@ -28,16 +28,12 @@ from pathlib import Path
 
 import git
 
-from .switcher import SWITCHER_ENV, SWITCHER_URL, VERSION_ENV
+from ..errors import PublishError as PublishError  # raised here: callers catch it from here too
+from .switcher import DEFAULT_TAG_PATTERNS, SWITCHER_ENV, SWITCHER_URL, VERSION_ENV
 
 STAMP = "dmsite-build.json"  # inside each version folder: what it was built from
 VERSION_NAME = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._+-]{0,99}$")
-DEFAULT_TAG_PATTERNS = ("v*", "YYYY-MM")
 _DATE_TOKENS = {"YYYY": "[0-9][0-9][0-9][0-9]", "MM": "[0-9][0-9]", "DD": "[0-9][0-9]"}
-
-
-class PublishError(Exception):
-    """The publish cannot start (bad repository, site folder, options); nothing was changed."""
 
 
 @dataclass(frozen=True)
