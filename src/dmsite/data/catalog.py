@@ -13,8 +13,8 @@ from enum import StrEnum
 from pathlib import Path
 from typing import TypeVar
 
-from .load import LoadResult, load_data
 from .dates import PlanDate
+from .load import LoadResult, load_data
 from .model import (
     KINDS,
     Document,
@@ -120,7 +120,8 @@ class Catalog:
 
     def _derive(self) -> None:
         successors: dict[str, list[str]] = defaultdict(list)
-        for milestone in [*self.milestones.values(), *self.external.values()]:
+        linked: list[Milestone | ExternalMilestone] = [*self.milestones.values(), *self.external.values()]
+        for milestone in linked:
             for pred in milestone.predecessors:
                 successors[pred].append(milestone.id)
         self.successors = {k: sorted(v) for k, v in successors.items()}

@@ -145,3 +145,10 @@ def shown(day: dt.date | None) -> str:
     if day is None:
         return ""
     return day.shown() if isinstance(day, PlanDate) else day.isoformat()
+
+
+def sort_key(day: dt.date | None) -> str:
+    """Text that sorts dates by the rule above (a month-only date after the exact days of its month)."""
+    if day is None:
+        return ""
+    return f"{day.year:04d}-{day.month:02d}-32" if isinstance(day, PlanDate) and day.is_month else day.isoformat()

@@ -41,8 +41,8 @@ class RecordRole(XRefRole):
         if not catalog.has(self.kind, target):
             logger.warning("unknown %s '%s'", self.kind, self.target, location=self.get_location(),
                            type="dmsite", subtype="ref")
-        elif self.kind == "milestone" and catalog.status(catalog.milestones[target]) == Status.COMPLETED:
-            self.classes.append("dm-completed")
+        elif self.kind == "milestone" and catalog.status(catalog.milestones[target]) in (Status.COMPLETED, Status.RETIRED):
+            self.classes.append(f"dm-{catalog.status(catalog.milestones[target]).value}")
         self.target = target
         self.env.metadata[self.env.docname]["dmsite"] = True  # a page that reads the catalog
         return self.create_xref_node()
