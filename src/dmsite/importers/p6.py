@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import csv
 import datetime as dt
+import functools
 import re
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
@@ -150,10 +151,28 @@ def _text(value: Any) -> str:
     return "" if value is None else str(value).strip()
 
 
+_US_DAY = re.compile(r"(\d{1,2})/(\d{1,2})/(\d{4})(?:\s|$)")
+
+
+@functools.lru_cache(maxsize=1 << 14)  # an export repeats the same few thousand dates
+def _us_day(text: str) -> dt.date | None:
+    found = _US_DAY.match(text)
+    if not found:
+        return None
+    try:
+        day = dt.date(int(found.group(3)), int(found.group(1)), int(found.group(2)))
+    except ValueError:
+        return None
+    rest = text[found.end():].strip()
+    return day if not rest or re.fullmatch(r"\d{1,2}:\d{2}(:\d{2})?( ?[AP]M)?", rest) else None
+
+
 def parse_date(value: Any, where: str) -> dt.date | None:
     """A P6 date: '7/29/2019 5:00:00 PM', '7/29/2019', a spreadsheet date or a day number."""
     if value in ("", None):
         return None
+    if isinstance(value, str) and (day := _us_day(value.strip())):
+        return day
     if isinstance(value, dt.datetime):
         return value.date()
     if isinstance(value, dt.date):
@@ -198,25 +217,36 @@ def _read_tasks(rows: list[list[Any]], export: Export) -> None:
         if not code or _text(_cell(row, columns, "delete_record_flag")).upper() in ("Y", "YES", "TRUE", "1"):
             continue
         where = f"{export.source}: TASK row {number} ({code})"
-        task = Task(
-            code=code,
-            type=_text(_cell(row, columns, "task_type")) or "Milestone",  # the old export holds milestones only
-            name=_text(_cell(row, columns, "task_name")) or code,
-            level=parse_level(_cell(row, columns, "user_field_859"), where),
-            status=_text(_cell(row, columns, "status_code")),
-            start=parse_date(_cell(row, columns, "start_date"), where),
-            due=parse_date(_cell(row, columns, "base_end_date"), where),
-            forecast=parse_date(_cell(row, columns, "end_date"), where),
-            actual=parse_date(_cell(row, columns, "act_end_date"), where),
-            wbs=wbs_code(_cell(row, columns, "wbs_id")),
-            key=_text(_cell(row, columns, "actv_code_milestone_tracking_id")).upper() == "Y" if has_key else None,
-            row=number,
-        )
-        if task.is_milestone and task.baseline is None:
-            raise ExportError(f"{where}: a milestone without any date (base_end_date, end_date or start_date)")
+        kind = _text(_cell(row, columns, "task_type")) or "Milestone"  # the old export holds milestones only
+        if "milestone" not in kind.lower():  # other tasks only end links: their fields are not read
+            task = Task(code, kind, code, None, "", None, None, None, None, None, None, number)
+        else:
+            task = _milestone(row, columns, code, kind, number, where, has_key)
         if code in export.tasks:
             raise ExportError(f"{where}: task_code '{code}' appears twice (first in row {export.tasks[code].row})")
         export.tasks[code] = task
+
+
+def _milestone(
+    row: list[Any], columns: dict[str, int], code: str, kind: str, number: int, where: str, has_key: bool
+) -> Task:
+    task = Task(
+        code=code,
+        type=kind,
+        name=_text(_cell(row, columns, "task_name")) or code,
+        level=parse_level(_cell(row, columns, "user_field_859"), where),
+        status=_text(_cell(row, columns, "status_code")),
+        start=parse_date(_cell(row, columns, "start_date"), where),
+        due=parse_date(_cell(row, columns, "base_end_date"), where),
+        forecast=parse_date(_cell(row, columns, "end_date"), where),
+        actual=parse_date(_cell(row, columns, "act_end_date"), where),
+        wbs=wbs_code(_cell(row, columns, "wbs_id")),
+        key=_text(_cell(row, columns, "actv_code_milestone_tracking_id")).upper() == "Y" if has_key else None,
+        row=number,
+    )
+    if task.baseline is None:
+        raise ExportError(f"{where}: a milestone without any date (base_end_date, end_date or start_date)")
+    return task
 
 
 def _read_links(rows: list[list[Any]], export: Export) -> None:

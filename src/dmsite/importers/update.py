@@ -248,10 +248,11 @@ def _add(data: _Data, data_dir: Path, wanted: dict[str, Any], changes: Changes) 
 
 
 def _file_for(data: _Data, data_dir: Path, code: str | None) -> Path:
-    """The file holding most milestones of *code*'s element (or of its nearest parent), else a new one for it."""
+    """The file holding most milestones of *code*'s element (or of its nearest parent, up to the second level:
+    '02C.03.01' → where '02C.03' milestones are), else a new one named by those two levels ('02C.03.yaml')."""
     if code:
         parts = code.split(".")
-        for cut in range(len(parts), 0, -1):
+        for cut in range(len(parts), min(2, len(parts)) - 1, -1):  # its element, up to the second level
             prefix = ".".join(parts[:cut])
             found = Counter(
                 f.path for f, r in data.milestones.values()
