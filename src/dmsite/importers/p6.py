@@ -146,6 +146,8 @@ def _cell(row: list[Any], columns: dict[str, int], name: str) -> Any:
 
 
 def _text(value: Any) -> str:
+    if isinstance(value, str):
+        return value.strip()
     if isinstance(value, float) and value.is_integer():
         return str(int(value))
     return "" if value is None else str(value).strip()
@@ -254,18 +256,22 @@ def _read_links(rows: list[list[Any]], export: Export) -> None:
     resolved: dict[str, str | None] = {}
     unknown: set[str] = set()
     seen: set[tuple[str, str]] = set()
-    for row in rows[FIRST_DATA_ROW:]:
-        succ, pred = _text(_cell(row, columns, "task_id")), _text(_cell(row, columns, "pred_task_id"))
+    tasks, succ_at, pred_at = export.tasks, columns["task_id"], columns["pred_task_id"]
+    width = max(succ_at, pred_at) + 1
+    for row in rows[FIRST_DATA_ROW:]:  # the biggest table: read with as little work per row as can be
+        if len(row) < width:
+            continue
+        succ, pred = _text(row[succ_at]), _text(row[pred_at])
         if not succ or not pred:
             continue
-        ends = [_resolve(code, export.tasks, resolved) for code in (pred, succ)]
-        if ends[0] is None or ends[1] is None:
-            unknown.update(code for code, end in zip((pred, succ), ends, strict=True) if end is None)
+        first = pred if pred in tasks else _resolve(pred, tasks, resolved)
+        then = succ if succ in tasks else _resolve(succ, tasks, resolved)
+        if first is None or then is None:
+            unknown.update(code for code, end in ((pred, first), (succ, then)) if end is None)
             continue
-        link = (ends[0], ends[1])
-        if link not in seen and link[0] != link[1]:
-            seen.add(link)
-            export.links.append(link)
+        if (first, then) not in seen and first != then:
+            seen.add((first, then))
+            export.links.append((first, then))
     if unknown:
         shown = ", ".join(sorted(unknown)[:10]) + (f" and {len(unknown) - 10} more" if len(unknown) > 10 else "")
         export.notes.append(f"{len(unknown)} task id(s) in TASKPRED are not in TASK; their links were left out: {shown}")

@@ -225,9 +225,9 @@ def _completed(m: Milestone) -> str:
 
 
 def _due_line(m: Milestone) -> str:
-    done = f"completed {_completed(m)}" if m.completed else "currently incomplete"
-    retired = f"; retired {shown(m.retired)}" if m.retired else ""
-    return f"Due: {shown(m.due)}; {done}{retired}"
+    done = f"completed {_completed(m)}" if m.completed else "" if m.retired else "currently incomplete"
+    retired = f"retired {shown(m.retired)} (left the baseline)" if m.retired else ""
+    return f"Due: {shown(m.due)}; {'; '.join(part for part in (done, retired) if part)}"
 
 
 def release_html(catalog: Catalog, release: Release) -> str:
