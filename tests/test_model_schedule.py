@@ -15,7 +15,7 @@ from dmsite.analyses import schedule
 from dmsite.data.catalog import Catalog, Status, build_catalog
 from dmsite.data.dates import parse, shown, sort_key
 from dmsite.data.model import ExternalMilestone, Milestone
-from dmsite.render import depgraph
+from dmsite.render import depgraph, milestone_exports
 from dmsite.render import milestones as render
 from dmsite.render.html import anchor
 
@@ -156,6 +156,9 @@ def test_retired_milestones_are_never_counted() -> None:
     months = schedule.by_month(catalog.milestones.values())
     assert (months[-1].year, months[-1].month, months[0].month) == (2020, 1, 9)  # 2013 does not stretch it
     assert "OLD-1" not in [m.id for month in months for m in month.milestones]
+    calendar = milestone_exports.milestones_ics(catalog)
+    assert "SUMMARY:NEXT: Name of NEXT" in calendar and "DTSTART;VALUE=DATE:20210930" in calendar
+    assert "OLD-1" not in calendar
 
 
 def test_a_retired_milestone_counts_in_a_burndown_only_before_it_retired() -> None:
