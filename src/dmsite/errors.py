@@ -51,3 +51,7 @@ class HistoryError(DmsiteError):
 
 class PublishError(DmsiteError):
     """The publish cannot start (bad repository, site folder, options); nothing was changed."""
+
+
+class ExportError(DmsiteError):
+    """A scheduling-tool export cannot be imported (a missing sheet or column, a bad row); the message says which."""

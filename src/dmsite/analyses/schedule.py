@@ -2,6 +2,11 @@
 
 Everything is relative to ``catalog.status_date``; nothing reads the wall clock.
 Orders are stable (date, then id) so every renderer is deterministic.
+
+Real schedules: *retired* milestones (``retired:``, left the baseline) are listed where they
+are shown (details, release features, graphs) but never counted: not in summaries, overdue,
+slipping or by-month lists, and in a burndown only at dates before they retired.  A date
+known only to the month counts as the last day of its month (see ``data/dates.py``).
 """
 
 from __future__ import annotations
@@ -16,13 +21,19 @@ from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
 from ..data.catalog import Catalog, Status
-from ..data.model import Milestone, WbsElement
+from ..data.model import ExternalMilestone, Milestone, WbsElement
 
 if TYPE_CHECKING:
     from .history import ScheduleHistory
 
 DEFAULT_TEST_PATTERN = "LDM-503-*"
 NO_WBS = "none"  # the scope of milestones that have no WBS element
+CROP, EXCLUDE = "crop", "exclude"  # what a burndown's start does (see ``burndown``)
+
+
+def counted(milestones: Iterable[Milestone]) -> list[Milestone]:
+    """The milestones that count (those still in the baseline: not retired)."""
+    return [m for m in milestones if m.retired is None]
 
 
 def by_due(milestones: Iterable[Milestone]) -> list[Milestone]:
@@ -99,7 +110,8 @@ class Summary:
 
 
 def summary(catalog: Catalog, milestones: Iterable[Milestone] | None = None) -> Summary:
-    chosen = list(catalog.milestones.values() if milestones is None else milestones)
+    """Counts of the milestones (retired ones left out)."""
+    chosen = counted(catalog.milestones.values() if milestones is None else milestones)
     levels = Counter(m.level for m in chosen)
     statuses = Counter(catalog.status(m) for m in chosen)
     return Summary(
@@ -134,7 +146,7 @@ def slipping(catalog: Catalog, milestones: Iterable[Milestone] | None = None) ->
     slips = [
         Late(m, (m.effective_forecast - m.due).days)
         for m in chosen
-        if m.completed is None and m.effective_forecast > m.due
+        if m.completed is None and m.retired is None and m.effective_forecast > m.due
     ]
     return sorted(slips, key=lambda x: (-x.days, x.milestone.due, x.milestone.id))
 
@@ -169,9 +181,10 @@ def month_starts(first: dt.date, last: dt.date) -> list[dt.date]:
 def by_month(milestones: Iterable[Milestone]) -> list[Month]:
     """Milestones grouped by the month of their baseline due date, newest month first.
 
-    Months between the first and the last that have no milestones are included (empty).
+    Months between the first and the last that have no milestones are included (empty); retired
+    milestones are left out.
     """
-    chosen = by_due(milestones)
+    chosen = by_due(counted(milestones))
     if not chosen:
         return []
     groups: dict[tuple[int, int], list[Milestone]] = {}
@@ -270,34 +283,58 @@ def months_before(day: dt.date, months: int) -> dt.date:
 
 
 def burndown(
-    catalog: Catalog, scope: Scope | None = None, past: tuple[int, dt.date, Mapping[str, dt.date]] | None = None
+    catalog: Catalog, scope: Scope | None = None, past: tuple[int, dt.date, Mapping[str, dt.date]] | None = None,
+    before_start: str = CROP,
 ) -> Burndown:
     """Monthly burndown of the milestones in *scope* over its date window.
 
     A milestone counts as open at date *t* by the baseline while ``due > t``, by the
     forecast while its completion (or forecast) is after *t*, and as achieved while it
-    is not completed on or before *t*.  *past* is (months, day, id → completion or forecast
-    as of that day, see ``ScheduleHistory.forecast_dates_as_of``): it adds the line of what
-    was forecast then, for the milestones in scope that existed then.
+    is not completed on or before *t*; a retired milestone counts in none of them from the
+    day it retired (and its dates do not widen the window).  *past* is (months, day, id →
+    completion or forecast as of that day, see ``ScheduleHistory.forecast_dates_as_of``): it
+    adds the line of what was forecast then, for the milestones in scope that existed then.
+
+    *before_start* says what the scope's ``start`` does: ``CROP`` (the default) only starts the
+    chart there, every milestone in scope still counting; ``EXCLUDE`` also leaves out the
+    milestones due or completed before the start (as lsst-dm/milestones does, to drop the
+    milestones of an earlier plan), so the chart counts down from what was open at the start.
     """
     scope = scope or Scope()
     chosen = select(catalog, Scope(scope.wbs, scope.ids, scope.levels))
+    if scope.start and before_start == EXCLUDE:
+        chosen = [m for m in chosen if not _before(m, scope.start)]
+    live = counted(chosen) or chosen
     if not chosen:
         return Burndown([], [], [], [], catalog.status_date, 0)
     then = sorted(past[2][m.id] for m in chosen if m.id in past[2]) if past else []
-    first = scope.start or min(m.due for m in chosen)
-    last = scope.end or max(max(m.due, forecast_done(m)) for m in chosen)
+    first = scope.start or min(m.due for m in live)
+    last = scope.end or max(max(m.due, forecast_done(m)) for m in live)
     if then and not scope.end:
         last = max(last, then[-1])
     dates = month_starts(first, last)
     dates.append(_next_month(last))
-    baseline = _open_after(sorted(m.due for m in chosen), dates)
-    forecast = _open_after(sorted(forecast_done(m) for m in chosen), dates)
-    never = sum(m.completed is None for m in chosen)
-    done = [n + never for n in _open_after(sorted(m.completed for m in chosen if m.completed), dates)]
+    baseline = _open_after(sorted(_until_retired(m, m.due) for m in chosen), dates)
+    forecast = _open_after(sorted(_until_retired(m, forecast_done(m)) for m in chosen), dates)
+    never = sum(m.completed is None and m.retired is None for m in chosen)
+    ended = sorted(_until_retired(m, m.completed) for m in chosen if m.completed or m.retired)
+    done = [n + never for n in _open_after(ended, dates)]
     achieved: list[int | None] = [n if t <= catalog.status_date else None for n, t in zip(done, dates, strict=True)]
     line = PastForecast(past[0], past[1], _open_after(then, dates), len(then)) if past else None
     return Burndown(dates, baseline, forecast, achieved, catalog.status_date, len(chosen), line)
+
+
+def _before(milestone: Milestone, start: dt.date) -> bool:
+    """Due, or completed, before *start* (what ``EXCLUDE`` leaves out)."""
+    return milestone.due < start or (milestone.completed is not None and milestone.completed < start)
+
+
+def _until_retired(milestone: Milestone, day: dt.date | None) -> dt.date:
+    """*day*, or the day the milestone retired when that is earlier (or *day* is None)."""
+    if milestone.retired is None:
+        assert day is not None
+        return day
+    return milestone.retired if day is None else min(day, milestone.retired)
 
 
 def _open_after(days: list[dt.date], dates: list[dt.date]) -> list[int]:
@@ -350,6 +387,15 @@ def previous_forecasts(history: ScheduleHistory, milestones: Iterable[Milestone]
         if moves:
             result[m.id] = moves[-1][0].effective_forecast
     return result
+
+
+def external_neighbours(catalog: Catalog, milestones: Iterable[Milestone]) -> list[ExternalMilestone]:
+    """Other subsystems' milestones linked to *milestones* (as predecessors or successors), by id."""
+    found: set[str] = set()
+    for m in milestones:
+        found.update(p for p in m.predecessors if p in catalog.external)
+        found.update(s for s in catalog.successors_of(m.id) if s in catalog.external)
+    return [catalog.external[i] for i in sorted(found)]
 
 
 def neighbours(catalog: Catalog, milestones: Iterable[Milestone]) -> list[Milestone]:

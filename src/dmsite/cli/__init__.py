@@ -15,6 +15,7 @@ from ..render.exports import EXPORTERS
 from ..settings import STATUS_DATE_ENV
 from ..vcs.switcher import DEFAULT_TAG_PATTERNS
 from . import validate
+from .importing import add_import_command
 from .new import STUB_KINDS, new_record
 
 DEFAULT_DATA_DIR = Path("content/data")
@@ -164,6 +165,7 @@ def parser() -> argparse.ArgumentParser:
     pub.add_argument("-j", "--jobs", default="auto", help="parallel Sphinx processes per build (default: auto)")
     pub.add_argument("--strict", action="store_true", help="treat Sphinx warnings as errors")
     pub.set_defaults(run=cmd_publish)
+    add_import_command(sub)
     return main
 
 

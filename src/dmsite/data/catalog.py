@@ -13,10 +13,12 @@ from enum import StrEnum
 from pathlib import Path
 from typing import TypeVar
 
+from .dates import PlanDate
 from .load import LoadResult, load_data
 from .model import (
     BY_KIND,
     Document,
+    ExternalMilestone,
     Group,
     Institution,
     Milestone,
@@ -38,6 +40,10 @@ class Status(StrEnum):
     COMPLETED = "completed"
     OVERDUE = "overdue"
     OPEN = "open"
+    RETIRED = "retired"  # left the baseline: shown, never counted
+
+
+MISSING_WBS_NAME = "(name missing)"
 
 
 @dataclass
@@ -46,6 +52,7 @@ class Catalog:
 
     status_date: dt.date
     milestones: dict[str, Milestone] = field(default_factory=dict)
+    external: dict[str, ExternalMilestone] = field(default_factory=dict)
     products: dict[str, Product] = field(default_factory=dict)
     wbs: dict[str, WbsElement] = field(default_factory=dict)
     documents: dict[str, Document] = field(default_factory=dict)
@@ -59,17 +66,21 @@ class Catalog:
     files: list[Path] = field(default_factory=list)
     successors: dict[str, list[str]] = field(default_factory=dict)
     children: dict[str, list[str]] = field(default_factory=dict)
+    broken: set[str] = field(default_factory=set)  # ids of records refused for an error (see LoadResult.broken)
+    inferred_wbs: dict[str, Milestone] = field(default_factory=dict)  # code → first milestone naming it
     _wbs_suffixes: dict[str, WbsElement | None] = field(default_factory=dict, repr=False)
 
     # -- building ---------------------------------------------------------------
 
     @classmethod
     def from_records(
-        cls, records: Iterable[Record], status_date: dt.date, problems: Iterable[Problem] = ()
+        cls, records: Iterable[Record], status_date: dt.date, problems: Iterable[Problem] = (),
+        broken: Iterable[tuple[str, str]] = (),
     ) -> Catalog:
-        catalog = cls(status_date=status_date, problems=list(problems))
+        catalog = cls(status_date=status_date, problems=list(problems), broken={i for _, i in broken})
         for record in records:
             catalog._add(record)
+        catalog._infer_wbs()
         catalog._derive()
         catalog.problems.extend(check(catalog))
         catalog.problems.sort(key=lambda p: (p.severity != Severity.ERROR, p.loc, p.message))
@@ -85,9 +96,32 @@ class Catalog:
             return
         table[record.key] = record
 
+    def _infer_wbs(self) -> None:
+        """WBS elements that milestones name but no record defines: known by their code, without a name."""
+        for m in self.milestones.values():
+            if not m.wbs or m.wbs in self.broken or self.resolve_wbs(m.wbs) is not None:
+                continue
+            if any(c.endswith("." + m.wbs) for c in self.wbs):  # ambiguous: reported by check()
+                continue
+            code = self._full_code(m.wbs)
+            if code not in self.wbs:
+                self.wbs[code] = WbsElement(code=code, name=MISSING_WBS_NAME).located(m.field_loc("wbs"), {})  # type: ignore[assignment]
+                self.inferred_wbs[code] = m
+                self._wbs_suffixes.clear()
+
+    def _full_code(self, code: str) -> str:
+        """*code* under the longest known element it extends ('02C.11' → '1.02C.11' when '1.02C' exists)."""
+        parts = code.split(".")
+        for cut in range(len(parts) - 1, 0, -1):
+            parent = self.resolve_wbs(".".join(parts[:cut]))
+            if parent is not None:
+                return ".".join([parent.code, *parts[cut:]])
+        return code
+
     def _derive(self) -> None:
         successors: dict[str, list[str]] = defaultdict(list)
-        for milestone in self.milestones.values():
+        linked: list[Milestone | ExternalMilestone] = [*self.milestones.values(), *self.external.values()]
+        for milestone in linked:
             for pred in milestone.predecessors:
                 successors[pred].append(milestone.id)
         self.successors = {k: sorted(v) for k, v in successors.items()}
@@ -108,6 +142,9 @@ class Catalog:
         return [p for p in self.problems if p.severity == Severity.WARNING]
 
     def status(self, milestone: Milestone) -> Status:
+        """Retired, completed, overdue (open, baseline due before the status date) or open."""
+        if milestone.retired is not None:
+            return Status.RETIRED
         if milestone.completed is not None:
             return Status.COMPLETED
         if milestone.due < self.status_date:
@@ -194,7 +231,8 @@ def _refs(catalog: Catalog) -> Iterator[tuple[Record, str, str, str, Mapping[str
     for cls in BY_KIND.values():
         records: dict[str, Record] = getattr(catalog, cls.table)
         for path, kinds in cls.refs.items():
-            noun = " or ".join(BY_KIND[k].called() for k in kinds)
+            # to a reader an external milestone is a milestone: "is not a known milestone"
+            noun = " or ".join(BY_KIND[k].called() for k in kinds if k != "external") or ExternalMilestone.called()
             table: Mapping[str, Record] | None = None
             if kinds != ("wbs",):
                 table = {key: r for k in kinds for key, r in getattr(catalog, BY_KIND[k].table).items()}
@@ -215,17 +253,20 @@ def check(catalog: Catalog) -> list[Problem]:
     """Every problem across records: unknown ids, cycles, impossible dates, omissions."""
     problems = []
     for record, field_name, target, kind, table in _refs(catalog):
+        if target in catalog.broken:  # its record was refused, and that error said so
+            continue
         if table is None:
             if catalog.resolve_wbs(target) is None:
                 problems.append(_unknown_wbs(catalog, record, field_name, target))
         elif target not in table:
             problems.append(_unknown(record, field_name, target, kind, table))
+    problems += _schedule_data_checks(catalog)
     problems += _cycles(catalog.milestones, lambda m: m.predecessors, "predecessors", "predecessor")
     problems += _cycles(catalog.products, lambda p: [p.parent] if p.parent else [], "parent", "parent")
     problems += _cycles(catalog.roles, lambda r: [r.reports_to] if r.reports_to else [], "reports_to", "reports_to")
     problems += _cycles(catalog.requirements, lambda q: q.traces, "traces", "traces")
     for m in catalog.milestones.values():
-        if m.completed and m.completed > catalog.status_date:
+        if m.completed and _earliest(m.completed) > catalog.status_date:
             problems.append(Problem(
                 m.field_loc("completed"), m.id,
                 f"completed {m.completed} is after the status date {catalog.status_date}",
@@ -253,6 +294,34 @@ def _placeholders(catalog: Catalog) -> list[Problem]:
                     problems.append(Problem(record.field_loc(name), record.key,
                                             f"{name} is the placeholder '{value}'; write the real text or leave the field out",
                                             Severity.WARNING))
+    return problems
+
+
+def _earliest(day: dt.date) -> dt.date:
+    return day.first_day if isinstance(day, PlanDate) else day
+
+
+def _schedule_data_checks(catalog: Catalog) -> list[Problem]:
+    """Warnings for what real schedules carry: '' placeholders, WBS codes without a record."""
+    problems = []
+    for record in [*catalog.milestones.values(), *catalog.external.values()]:
+        problems += [
+            Problem(record.field_loc(name), record.key, f"{name}: '' is no value: taken as not set (remove the line, "
+                                                        "or give a value)", Severity.WARNING)
+            for name in record.blank_fields
+        ]
+    for code, m in catalog.inferred_wbs.items():
+        hint = difflib.get_close_matches(code, [c for c in catalog.wbs if c not in catalog.inferred_wbs], n=1)
+        problems.append(Problem(
+            m.field_loc("wbs"), m.id,
+            f"wbs '{m.wbs}' has no WBS record: the element{'' if code == m.wbs else ' ' + code} is known from the "
+            f"milestones that name it, but its name is missing (add it under wbs/"
+            f"{f', or did you mean {hint[0]!r}?' if hint else ''})", Severity.WARNING,
+        ))
+    for m in catalog.milestones.values():
+        if m.completed_estimated and m.completed is None:
+            problems.append(Problem(m.field_loc("completed_estimated"), m.id,
+                                    "completed_estimated: true, but there is no completed date to be an estimate"))
     return problems
 
 
@@ -321,6 +390,6 @@ def build_catalog(
     """Load, validate and index *data_dir*: the one way every consumer gets data (*cache_dir*: see load_data)."""
     with _no_cycle_collection():  # loading makes many objects and no cycles: collections would only cost time
         loaded: LoadResult = load_data(data_dir, base, cache_dir)
-        catalog = Catalog.from_records(loaded.records, status_date, loaded.problems)
+        catalog = Catalog.from_records(loaded.records, status_date, loaded.problems, loaded.broken)
     catalog.files = loaded.files
     return catalog

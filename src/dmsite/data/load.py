@@ -49,6 +49,8 @@ class LoadResult:
     records: list[Record] = field(default_factory=list)
     problems: list[Problem] = field(default_factory=list)
     files: list[Path] = field(default_factory=list)
+    # (table, id) of records refused for an error: still known ids, so one mistake is one message
+    broken: list[tuple[str, str]] = field(default_factory=list)
 
 
 def _loc(path: str, mark: Any) -> Loc:
@@ -192,11 +194,12 @@ def _load_cached(path: Path, name: str, cls: type[Record], result: LoadResult, c
         load_file(path, name, cls, result)  # load_file reports the problem
         return
     try:
-        records, problems = pickle.loads(cached.read_bytes())
+        records, problems, broken = pickle.loads(cached.read_bytes())
     except Exception:  # absent, or unreadable: load the file and keep the result
-        records, problems = _load_into_cache(path, name, cls, cached)
+        records, problems, broken = _load_into_cache(path, name, cls, cached)
     result.records.extend(records)
     result.problems.extend(problems)
+    result.broken.extend(broken)
 
 
 def _cache_file(path: Path, name: str, cls: type[Record], cache_dir: Path) -> Path | None:
@@ -210,15 +213,18 @@ def _cache_file(path: Path, name: str, cls: type[Record], cache_dir: Path) -> Pa
     return cache_dir / f"{key}.pickle"
 
 
-def _load_into_cache(path: Path, name: str, cls: type[Record], cached: Path) -> tuple[list[Record], list[Problem]]:
+def _load_into_cache(
+    path: Path, name: str, cls: type[Record], cached: Path
+) -> tuple[list[Record], list[Problem], list[tuple[str, str]]]:
     loaded = LoadResult()
     load_file(path, name, cls, loaded)
     with contextlib.suppress(OSError):
         cached.parent.mkdir(parents=True, exist_ok=True)
         tmp = cached.with_suffix(f".{os.getpid()}.tmp")
-        tmp.write_bytes(pickle.dumps((loaded.records, loaded.problems), protocol=pickle.HIGHEST_PROTOCOL))
+        state = (loaded.records, loaded.problems, loaded.broken)
+        tmp.write_bytes(pickle.dumps(state, protocol=pickle.HIGHEST_PROTOCOL))
         tmp.replace(cached)
-    return loaded.records, loaded.problems
+    return loaded.records, loaded.problems, loaded.broken
 
 
 _Job = tuple[Path, str, type[Record], Path]
@@ -278,10 +284,19 @@ def load_file(path: Path, name: str, cls: type[Record], result: LoadResult) -> N
             values, locs = builder.mapping(item)
         except _Refused as refused:
             result.problems.append(Problem(refused.loc, _guess_id(item, cls), refused.message))
+            _note_broken(result, cls, _guess_id(item, cls))
             continue
         record = validate_record(cls, values, record_loc, locs, result.problems, item)
         if record is not None:
             result.records.append(record)
+        else:
+            _note_broken(result, cls, values.get(cls.id_field))
+
+
+def _note_broken(result: LoadResult, cls: type[Record], record_id: object) -> None:
+    """A refused record's id stays known: references to it are not reported again."""
+    if isinstance(record_id, str | int) and not isinstance(record_id, bool) and str(record_id).strip() not in ("", "-"):
+        result.broken.append((cls.table, str(record_id).strip()))
 
 
 def _parse(path: Path, name: str) -> tuple[yaml.Node, _Builder] | None:
@@ -462,6 +477,9 @@ def _inner_model(annotation: Any) -> type[BaseModel] | None:
 
 def _explain(cls: type[Record], error: Any) -> str:
     path = ".".join(clip(part, 60) for part in error["loc"])
+    if error["type"] == "extra_forbidden" and error["loc"] == ("successors",) and "predecessors" in cls.model_fields:
+        return ("unknown field 'successors': successors are derived from predecessors; "
+                "list this record in each successor's 'predecessors' instead")
     if error["type"] == "extra_forbidden":
         known = _fields_at(cls, error["loc"][:-1])
         hint = difflib.get_close_matches(str(error["loc"][-1]), known, n=1)
@@ -470,7 +488,7 @@ def _explain(cls: type[Record], error: Any) -> str:
     if error["type"] == "missing":
         return f"missing required field '{path}'"
     if error["type"] == "string_pattern_mismatch" and error["ctx"].get("pattern") == ID_PATTERN:
-        return (f"{path}: '{clip(error['input'])}' is not a valid id (use letters, digits and . _ / + : ( ) -, "
+        return (f"{path}: '{clip(error['input'])}' is not a valid id (use letters, digits and . _ / + : ( ) & -, "
                 "starting with a letter or digit, no spaces)")
     if error["type"] == "string_pattern_mismatch" and error["ctx"].get("pattern") == ONE_LINE_PATTERN:
         return f"{path}: '{clip(error['input'])}' must be one line, without control characters"

@@ -9,7 +9,7 @@ from __future__ import annotations
 import datetime as dt
 import re
 from collections.abc import Mapping
-from typing import Annotated, Any, ClassVar, Literal
+from typing import Annotated, Any, ClassVar, Literal, get_args
 
 from pydantic import (
     AfterValidator,
@@ -17,12 +17,17 @@ from pydantic import (
     BeforeValidator,
     ConfigDict,
     Field,
+    PlainSerializer,
+    PlainValidator,
     PrivateAttr,
+    WithJsonSchema,
+    model_validator,
 )
 
+from . import dates
 from .problems import Loc, clip
 
-ID_PATTERN = r"^[A-Za-z0-9][A-Za-z0-9._/+:()-]*$"
+ID_PATTERN = r"^[A-Za-z0-9][A-Za-z0-9._/+:()&-]*$"  # '&': P6 writes ids like T&SC-6500-9000
 ONE_LINE_PATTERN = r"^[^\x00-\x1f\x7f]+$"  # no line breaks or control characters
 RecordId = Annotated[str, Field(min_length=1, max_length=200, pattern=ID_PATTERN)]
 Text = Annotated[str, Field(max_length=100_000)]
@@ -46,6 +51,41 @@ def _to_day(value: Any) -> Any:
 
 
 Day = Annotated[dt.date, BeforeValidator(_to_day)]
+# a schedule date: to the day, or only to the month (2021-07; see dates.py for how it counts)
+PlanDay = Annotated[
+    dt.date,
+    PlainValidator(dates.parse),
+    PlainSerializer(lambda d: d.isoformat(), return_type=str, when_used="json"),
+    WithJsonSchema({"type": "string", "if": {"pattern": r"^\d{4}-\d{2}$"}, "then": {"pattern": dates.MONTH_PATTERN},
+                    "else": {"format": "date"},
+                    "description": "A date (2021-07-29), or the month alone (2021-07) when the day is not known."}),
+]
+
+
+def _one_or_list(value: Any) -> Any:
+    """One key written alone (``jira: DM-19209``) is a list of one."""
+    return [value] if isinstance(value, str) else value
+
+
+def _level(value: Any) -> Any:
+    """P6 writes "Undefined" (any case) for a milestone without a level."""
+    return None if isinstance(value, str) and value.strip().lower() == "undefined" else value
+
+
+RecordIds = Annotated[
+    list[RecordId],
+    BeforeValidator(_one_or_list),
+    WithJsonSchema({"anyOf": [{"type": "string", "pattern": ID_PATTERN},
+                              {"type": "array", "items": {"type": "string", "pattern": ID_PATTERN}}]}),
+]
+Level = Annotated[
+    Annotated[int, Field(ge=1, le=4)] | None,
+    BeforeValidator(_level),
+    WithJsonSchema({"anyOf": [{"type": "integer", "minimum": 1, "maximum": 4}, {"type": "null"},
+                              {"const": "Undefined"}]}),
+]
+Overridable = Literal["name", "wbs", "level", "due", "forecast", "completed"]  # fields the P6 import sets
+OVERRIDABLE: tuple[str, ...] = get_args(Overridable)
 
 _SAFE_URL = re.compile(r"^(https?://[^\s<>\"']+|[^\s:<>\"']+(?:[/#?][^\s<>\"']*)?)$")
 
@@ -102,35 +142,88 @@ class Record(BaseModel):
         return self
 
 
-class Milestone(Record):
+class _BlanksUnset(Record):
+    """A record kind where an optional field written ``''`` (as exports and old annotation files do) is not set.
+
+    The names of such fields are kept (``blank_fields``) for the catalog's warning.
+    """
+
+    _blank: tuple[str, ...] | None = PrivateAttr(None)
+
+    @model_validator(mode="wrap")
+    @classmethod
+    def _drop_blanks(cls, data: Any, handler: Any) -> Any:
+        blank: tuple[str, ...] = ()
+        if isinstance(data, dict):
+            required = {f.alias or n for n, f in cls.model_fields.items() if f.is_required()}
+            blank = tuple(k for k, v in data.items() if v == "" and k not in required)
+            data = {k: v for k, v in data.items() if k not in blank} if blank else data
+        record = handler(data)
+        if blank:
+            record._blank = blank
+        return record
+
+    @property
+    def blank_fields(self) -> tuple[str, ...]:
+        return self._blank or ()
+
+
+class Milestone(_BlanksUnset):
     kind: ClassVar[str] = "milestone"
     folder: ClassVar[str] = "milestones"
     table: ClassVar[str] = "milestones"
     anchor: ClassVar[str] = "milestone"
     stub: ClassVar[Mapping[str, Any] | None] = {}
-    refs: ClassVar[Mapping[str, tuple[str, ...]]] = {"predecessors": ("milestone",), "wbs": ("wbs",)}
+    refs: ClassVar[Mapping[str, tuple[str, ...]]] = {"predecessors": ("milestone", "external"), "wbs": ("wbs",)}
 
     id: RecordId
     name: ShortText
     short_name: ShortText | None = None
     wbs: RecordId | None = None
-    level: Annotated[int, Field(ge=1, le=4)] | None = None
-    due: Day = Field(description="Baseline due date.")
-    forecast: Day | None = Field(None, description="Current forecast; defaults to due.")
-    completed: Day | None = None
+    level: Level = None
+    due: PlanDay = Field(description="Baseline due date (2021-07: known to the month only).")
+    forecast: PlanDay | None = Field(None, description="Current forecast; defaults to due.")
+    completed: PlanDay | None = None
+    completed_estimated: bool = Field(False, description="The completion date is a placeholder, not the actual day.")
+    retired: PlanDay | None = Field(
+        None, description="The day the milestone left the baseline: kept for history and links, never counted.")
     predecessors: list[RecordId] = []
     description: Text | None = Field(None, description="Markdown.")
     comment: Text | None = None
     test_spec: ShortText | None = None
-    jira: list[RecordId] = []
+    jira: RecordIds = []
     jira_testplan: RecordId | None = None
     aka: list[RecordId] = Field([], description="Former ids of this milestone.")
     key_milestone: bool = Field(False, alias="key", description="Listed among key milestones.")
     category: ShortText | None = None
+    overrides: list[Overridable] = Field(
+        [], description="Fields kept by hand: the scheduling tool's import leaves them as they are.")
 
     @property
     def effective_forecast(self) -> dt.date:
         return self.forecast or self.due
+
+
+class ExternalMilestone(_BlanksUnset):
+    """Another subsystem's milestone that ours link to: shown in graphs and lists, never counted."""
+
+    kind: ClassVar[str] = "external"
+    noun: ClassVar[str] = "external milestone"
+    folder: ClassVar[str] = "external"
+    table: ClassVar[str] = "external"
+    anchor: ClassVar[str] = "external-milestone"
+    refs: ClassVar[Mapping[str, tuple[str, ...]]] = {"predecessors": ("milestone", "external")}
+
+    id: RecordId
+    name: ShortText
+    subsystem: ShortText | None = Field(None, description="Whose milestone it is, e.g. Camera.")
+    wbs: ShortText | None = Field(None, description="Its WBS code in the other subsystem (not checked).")
+    url: Url | None = Field(None, description="Where its own entry is published.")
+    due: PlanDay | None = None
+    forecast: PlanDay | None = None
+    completed: PlanDay | None = None
+    predecessors: list[RecordId] = Field([], description="Our milestones (or other external ones) it depends on.")
+    comment: Text | None = None
 
 
 class Product(Record):
@@ -302,7 +395,7 @@ class Term(Record):
 
 
 RECORD_CLASSES: tuple[type[Record], ...] = (
-    Milestone, Product, WbsElement, Document, Person, Role, Group, Institution, Requirement, Term,
+    Milestone, ExternalMilestone, Product, WbsElement, Document, Person, Role, Group, Institution, Requirement, Term,
 )
 KINDS: dict[str, type[Record]] = {cls.folder: cls for cls in RECORD_CLASSES}  # folder → class (the loader's view)
 BY_KIND: dict[str, type[Record]] = {cls.kind: cls for cls in RECORD_CLASSES}  # kind name → class

@@ -12,6 +12,7 @@ from dataclasses import dataclass
 
 from ..analyses.schedule import Burndown
 from ..data.catalog import Catalog, Status
+from ..data.dates import shown
 from ..data.model import Milestone
 from .html import esc, ref_url
 
@@ -240,7 +241,8 @@ def gantt_svg(catalog: Catalog, milestones: Sequence[Milestone], title: str = "M
 
 def _gantt_row(catalog: Catalog, m: Milestone, yy: float, x: _Axis) -> str:
     status = catalog.status(m)
-    colour = {Status.COMPLETED: "#1f5f99", Status.OVERDUE: "#d35400", Status.OPEN: "#555555"}[status]
+    colour = {Status.COMPLETED: "#1f5f99", Status.OVERDUE: "#d35400", Status.OPEN: "#555555",
+              Status.RETIRED: "#999999"}[status]
     label = m.short_name or m.name
     label = label if len(label) <= 28 else label[:27] + "…"
     due_x, end_day = x.at(m.due), m.completed or m.effective_forecast
@@ -250,9 +252,9 @@ def _gantt_row(catalog: Catalog, m: Milestone, yy: float, x: _Axis) -> str:
         f'<g class="dm-row dm-status-{status.value}"><a href="{ref_url("milestone", m.id)}">'
         f'<text x="4" y="{cy}" dominant-baseline="middle" font-family="sans-serif" font-size="11" fill="#222">'
         f"{esc(m.id)}: {esc(label)}</text></a>",
-        f"<title>{esc(m.id)}: {esc(m.name)} — due {m.due.isoformat()}, "
-        f"{'completed ' + m.completed.isoformat() if m.completed else 'forecast ' + m.effective_forecast.isoformat()}"
-        "</title>",
+        f"<title>{esc(m.id)}: {esc(m.name)} — due {shown(m.due)}, "
+        f"{'completed ' + shown(m.completed) if m.completed else 'forecast ' + shown(m.effective_forecast)}"
+        f"{' (estimated)' if m.completed_estimated else ''}{'; retired ' + shown(m.retired) if m.retired else ''}</title>",
     ]
     if abs(end_x - due_x) >= 0.5:
         parts.append(f'<line x1="{_num(due_x)}" y1="{cy}" x2="{_num(end_x)}" y2="{cy}" stroke="{colour}" '

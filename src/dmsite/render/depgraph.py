@@ -14,9 +14,10 @@ import re
 import textwrap
 from collections.abc import Iterable, Sequence
 
-from ..analyses.schedule import by_due, neighbours
+from ..analyses.schedule import by_due, external_neighbours, neighbours
 from ..data.catalog import Catalog, Status
-from ..data.model import Milestone
+from ..data.dates import shown
+from ..data.model import ExternalMilestone, Milestone
 from ..graphviz import dot_string, dot_tooltip
 from .html import esc, ref_url
 
@@ -30,8 +31,10 @@ STATUS_STYLE: dict[Status, tuple[str, str, str]] = {
     Status.COMPLETED: ("#cfe2f3", "#1f5f99", "#0b2e4f"),
     Status.OVERDUE: ("#fbd5a8", "#d35400", "#4a2000"),
     Status.OPEN: ("#ffffff", "#555555", "#222222"),
+    Status.RETIRED: ("#eeeeee", "#999999", "#555555"),
 }
-STATUS_LABEL = {Status.COMPLETED: "completed", Status.OVERDUE: "overdue", Status.OPEN: "open"}
+STATUS_LABEL = {Status.COMPLETED: "completed", Status.OVERDUE: "overdue", Status.OPEN: "open", Status.RETIRED: "retired"}
+EXTERNAL_STYLE = ("#f1ebf8", "#6c4f99", "#2e1f47")  # another subsystem's milestone: purple, dashed
 
 
 def wrap_label(milestone: Milestone) -> str:
@@ -56,7 +59,7 @@ def _node(catalog: Catalog, m: Milestone, home: bool, prefix: str) -> str:
     status = catalog.status(m)
     fill, border, font = STATUS_STYLE[status]
     shape = "ellipse" if home else "box"
-    tooltip = f"{m.id}: {m.name} ({STATUS_LABEL[status]}; due {m.due.isoformat()})"
+    tooltip = f"{m.id}: {m.name} ({STATUS_LABEL[status]}; due {shown(m.due)})"
     attrs = [
         f"label={dot_string(wrap_label(m))}",
         f"shape={shape}",
@@ -73,7 +76,25 @@ def _node(catalog: Catalog, m: Milestone, home: bool, prefix: str) -> str:
         attrs.append("penwidth=2")
     if status == Status.COMPLETED:
         attrs.append('style="filled,solid"')
+    if status == Status.RETIRED:
+        attrs.append('style="filled,dashed"')
     return f"  {dot_string(m.id)} [{', '.join(attrs)}];"
+
+
+def _external_node(x: ExternalMilestone, prefix: str) -> str:
+    """Another subsystem's milestone: a dashed purple box, linked to its page when its URL is known."""
+    fill, border, font = EXTERNAL_STYLE
+    when = f"; due {shown(x.due)}" if x.due else ""
+    done = f"; completed {shown(x.completed)}" if x.completed else ""
+    tooltip = f"{x.id}: {x.name} ({x.subsystem or 'another subsystem'}{when}{done})"
+    attrs = [
+        f"label={dot_string(x.id + chr(10) + _wrapped(x.name))}", "shape=box", 'style="filled,dashed"',
+        f'fillcolor="{fill}"', f'color="{border}"', f'fontcolor="{font}"', f"tooltip={dot_tooltip(tooltip)}",
+        f"id={dot_string(_node_id(prefix, x.id))}", 'class="dm-node dm-external"',
+    ]
+    if x.url:
+        attrs += [f"URL={dot_string(x.url)}", 'target="_top"']
+    return f"  {dot_string(x.id)} [{', '.join(attrs)}];"
 
 
 def dependency_dot(
@@ -82,13 +103,15 @@ def dependency_dot(
     others: Sequence[Milestone] = (),
     graph_id: str = "dm-graph",
     title: str = "",
+    external: Sequence[ExternalMilestone] = (),
 ) -> str:
-    """DOT text for *home* milestones plus *others* (drawn as neighbours), edges predecessor → successor."""
+    """DOT text for *home* milestones plus *others* (drawn as neighbours) and *external* ones (other
+    subsystems'), edges predecessor → successor."""
     shown = {m.id: m for m in [*home, *others]}
     home_ids = {m.id for m in home}
-    edges = sorted(
-        (pred, m.id) for m in shown.values() for pred in m.predecessors if pred in shown and pred != m.id
-    )
+    drawn = shown.keys() | {x.id for x in external}
+    nodes: list[Milestone | ExternalMilestone] = [*shown.values(), *external]
+    edges = sorted((pred, m.id) for m in nodes for pred in m.predecessors if pred in drawn and pred != m.id)
     linked = {n for edge in edges for n in edge}
     lines = [
         f"digraph {dot_string(graph_id)} {{",
@@ -99,6 +122,7 @@ def dependency_dot(
     ]
     ordered = by_due(shown.values())[::-1]  # dot stacks a rank's first nodes at the bottom: oldest on top
     lines += [_node(catalog, m, m.id in home_ids, graph_id) for m in ordered]
+    lines += [_external_node(x, graph_id) for x in external]
     lines += [
         f"  {dot_string(a)} -> {dot_string(b)} [id={dot_string(f'{graph_id}-e{i}')}];"
         for i, (a, b) in enumerate(edges)
@@ -122,12 +146,14 @@ def _grid(isolated: list[str], graph_id: str) -> list[str]:
 
 def legend_html(home_label: str = "this WBS element", other_label: str = "other WBS elements") -> str:
     """An HTML legend for dependency graphs (colours and shapes, with words for each)."""
-    def swatch(status: Status, shape: str) -> str:
-        fill, border, _ = STATUS_STYLE[status]
+    def swatch(status: Status | None, shape: str) -> str:
+        fill, border, _ = STATUS_STYLE[status] if status else EXTERNAL_STYLE
+        dash = ' stroke-dasharray="3 2"' if status in (None, Status.RETIRED) else ""
         if shape == "ellipse":
             figure = f'<ellipse cx="14" cy="8" rx="12" ry="6.5" fill="{fill}" stroke="{border}" stroke-width="1.5"/>'
         else:
-            figure = f'<rect x="2" y="1.5" width="24" height="13" fill="{fill}" stroke="{border}" stroke-width="1.5"/>'
+            figure = (f'<rect x="2" y="1.5" width="24" height="13" fill="{fill}" stroke="{border}" '
+                      f'stroke-width="1.5"{dash}/>')
         return f'<svg class="dm-swatch" width="28" height="16" aria-hidden="true">{figure}</svg>'
 
     items = [
@@ -136,6 +162,8 @@ def legend_html(home_label: str = "this WBS element", other_label: str = "other 
         f"<li>{swatch(Status.COMPLETED, 'box')} completed (blue)</li>",
         f"<li>{swatch(Status.OVERDUE, 'box')} overdue (orange)</li>",
         f"<li>{swatch(Status.OPEN, 'box')} open (white)</li>",
+        f"<li>{swatch(Status.RETIRED, 'box')} retired (grey, dashed)</li>",
+        f"<li>{swatch(None, 'box')} another subsystem's (purple, dashed)</li>",
     ]
     return '<ul class="dm-legend" aria-label="Legend">' + "".join(items) + "</ul>"
 
@@ -168,4 +196,4 @@ def period_text(period: Period, dash: str = "–") -> str:
 def wbs_graph_dot(catalog: Catalog, milestones: Iterable[Milestone], graph_id: str, title: str) -> str:
     """One WBS element's milestones and their immediate neighbours from other elements."""
     home = by_due(milestones)
-    return dependency_dot(catalog, home, neighbours(catalog, home), graph_id, title)
+    return dependency_dot(catalog, home, neighbours(catalog, home), graph_id, title, external_neighbours(catalog, home))

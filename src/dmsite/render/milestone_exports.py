@@ -100,7 +100,7 @@ def milestones_ics(
     ]
     for i in sorted(catalog.milestones):
         m = catalog.milestones[i]
-        if m.completed is not None:
+        if m.completed is not None or m.retired is not None:  # retired: no longer planned
             continue
         day = m.effective_forecast
         description = f"Baseline due {m.due.isoformat()}; forecast {day.isoformat()}; status {catalog.status(m).value}."

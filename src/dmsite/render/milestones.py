@@ -12,7 +12,8 @@ from typing import TYPE_CHECKING
 
 from ..analyses.schedule import Late, Month, Release, Summary
 from ..data.catalog import Catalog, Status
-from ..data.model import Milestone
+from ..data.dates import shown, sort_key
+from ..data.model import ExternalMilestone, Milestone
 from ..data.provenance import Provenance
 from .bibliography import link_handles
 from .history import slip_history, slip_summary
@@ -29,10 +30,24 @@ NO_FEATURES = (
 
 
 def milestone_link(catalog: Catalog, milestone_id: str) -> str:
-    """A link to a milestone's entry; completed ones are marked (italic via CSS)."""
+    """A link to a milestone's entry; completed ones are marked (italic via CSS), retired ones struck through.
+
+    Another subsystem's milestone links to its own page when its record has a URL, else is named.
+    """
+    if milestone_id in catalog.external:
+        return external_link(catalog.external[milestone_id])
     m = catalog.milestones.get(milestone_id)
-    done = m is not None and m.completed is not None
-    return link("milestone", milestone_id, css="dm-completed" if done else "")
+    css = "" if m is None else "dm-retired" if m.retired else "dm-completed" if m.completed else ""
+    return link("milestone", milestone_id, css=css)
+
+
+def external_link(x: ExternalMilestone) -> str:
+    """Another subsystem's milestone: its id (linked to its URL, if known), titled with its name and owner."""
+    where = f" ({x.subsystem})" if x.subsystem else ""
+    title = esc(f"{x.name}{where}; another subsystem's milestone")
+    if x.url:
+        return f'<a class="dm-ref dm-external" href="{esc(x.url)}" title="{title}">{esc(x.id)}</a>'
+    return f'<span class="dm-external" title="{title}">{esc(x.id)}</span>'
 
 
 def _title(catalog: Catalog, m: Milestone) -> str:
@@ -85,7 +100,7 @@ def overdue_html(catalog: Catalog, late: Sequence[Late]) -> str:
     if not late:
         return '<p class="dm-note dm-none">No milestones are overdue.</p>'
     items = [
-        f'<li>{_title(catalog, x.milestone)} <span class="dm-due">[Due {x.milestone.due.isoformat()}; '
+        f'<li>{_title(catalog, x.milestone)} <span class="dm-due">[Due {shown(x.milestone.due)}; '
         f'<span class="dm-days-late">{_plural(x.days, "day")}</span> late]</span></li>'
         for x in late
     ]
@@ -96,8 +111,8 @@ def slipping_html(catalog: Catalog, slips: Sequence[Late]) -> str:
     if not slips:
         return '<p class="dm-note dm-none">No open milestone is forecast later than its baseline.</p>'
     items = [
-        f"<li>{_title(catalog, x.milestone)} <span class=\"dm-due\">[Baseline {x.milestone.due.isoformat()}; "
-        f"forecast {x.milestone.effective_forecast.isoformat()}; "
+        f"<li>{_title(catalog, x.milestone)} <span class=\"dm-due\">[Baseline {shown(x.milestone.due)}; "
+        f"forecast {shown(x.milestone.effective_forecast)}; "
         f'<span class="dm-days-slip">{_plural(x.days, "day")}</span> later]</span></li>'
         for x in slips
     ]
@@ -113,7 +128,7 @@ def month_html(catalog: Catalog, month: Month) -> str:
         return '<ul class="dm-month-list"><li class="dm-none">No milestones due.</li></ul>'
     items = []
     for m in month.milestones:
-        done = f' <span class="dm-done">(completed {m.completed.isoformat()})</span>' if m.completed else ""
+        done = f' <span class="dm-done">(completed {_completed(m)})</span>' if m.completed else ""
         items.append(f"<li>{_title(catalog, m)}{done}</li>")
     return '<ul class="dm-month-list">' + "".join(items) + "</ul>"
 
@@ -157,12 +172,15 @@ def detail_html(
         fields.append(("Predecessors", _links(catalog, m.predecessors)))
     if successors := catalog.successors_of(m.id):
         fields.append(("Successors", _links(catalog, successors)))
-    fields.append(("Baseline due", m.due.isoformat()))
+    fields.append(("Baseline due", shown(m.due)))
     if m.forecast and m.forecast != m.due:
-        fields.append(("Forecast", m.forecast.isoformat()))
+        fields.append(("Forecast", shown(m.forecast)))
+    if m.retired:
+        fields.append(("Retired", f'<span class="dm-retired-note">left the baseline on {shown(m.retired)}; '
+                                  "not counted</span>"))
     plan = f" (test plan {_jira(m.jira_testplan, jira_url)})" if m.jira_testplan else ""
     if m.completed:
-        fields.append(("Completed", m.completed.isoformat() + plan))
+        fields.append(("Completed", _completed(m) + plan))
     else:
         fields.append(("Completed", f'<span class="dm-pending">Completion pending</span>{plan}'))
     if m.jira:
@@ -177,7 +195,7 @@ def detail_html(
         else '<p class="dm-note dm-no-description">Warning: No description available.</p>'
     )
     comment = f'<div class="dm-comment"><strong>Comment:</strong> {markdown(m.comment)}</div>' if m.comment else ""
-    name_css = " dm-completed" if status == Status.COMPLETED else ""
+    name_css = {Status.COMPLETED: " dm-completed", Status.RETIRED: " dm-retired"}.get(status, "")
     return (
         f'<div class="dm-milestone-detail dm-status-{status.value}" id="{anchor("milestone", m.id)}">'
         f'<p class="dm-milestone-title"><strong class="dm-milestone-id{name_css}">{esc(m.id)}</strong>: '
@@ -200,9 +218,16 @@ def details_html(
 # -- releases, tables ------------------------------------------------------------
 
 
+def _completed(m: Milestone) -> str:
+    """The completion date, marked when it is a placeholder."""
+    day = shown(m.completed)
+    return f'{day} <span class="dm-estimated">(estimated)</span>' if m.completed_estimated else day
+
+
 def _due_line(m: Milestone) -> str:
-    done = f"completed {m.completed.isoformat()}" if m.completed else "currently incomplete"
-    return f"Due: {m.due.isoformat()}; {done}"
+    done = f"completed {_completed(m)}" if m.completed else "" if m.retired else "currently incomplete"
+    retired = f"retired {shown(m.retired)} (left the baseline)" if m.retired else ""
+    return f"Due: {shown(m.due)}; {'; '.join(part for part in (done, retired) if part)}"
 
 
 def release_html(catalog: Catalog, release: Release) -> str:
@@ -237,9 +262,9 @@ def milestone_table(catalog: Catalog, milestones: Sequence[Milestone], caption: 
         Column("Name", lambda r: esc(ms(r).name)),
         Column("WBS", lambda r: esc(ms(r).wbs or ""), lambda r: ms(r).wbs or ""),
         Column("Level", lambda r: esc(ms(r).level or ""), lambda r: str(ms(r).level or "")),
-        Column("Baseline due", lambda r: ms(r).due.isoformat()),
-        Column("Forecast", lambda r: ms(r).effective_forecast.isoformat()),
-        Column("Completed", lambda r: ms(r).completed.isoformat() if ms(r).completed else ""),  # type: ignore[union-attr]
+        Column("Baseline due", lambda r: shown(ms(r).due), lambda r: sort_key(ms(r).due)),
+        Column("Forecast", lambda r: shown(ms(r).effective_forecast), lambda r: sort_key(ms(r).effective_forecast)),
+        Column("Completed", lambda r: _completed(ms(r)) if ms(r).completed else "", lambda r: sort_key(ms(r).completed)),
         Column("Status", lambda r: _status_label(catalog, ms(r)), lambda r: _status_label(catalog, ms(r))),
     ]
     return table(milestones, columns, css="dm-milestone-table", caption=caption, facets=(2, 3, 7))
@@ -248,8 +273,8 @@ def milestone_table(catalog: Catalog, milestones: Sequence[Milestone], caption: 
 def test_table(catalog: Catalog, milestones: Sequence[Milestone]) -> str:
     """LDM-503's table of test milestones: id, baseline due, forecast, short name."""
     rows = [
-        f"<tr><td>{milestone_link(catalog, m.id)}</td><td>{m.due.isoformat()}</td>"
-        f"<td>{m.effective_forecast.isoformat()}</td><td>{esc(m.short_name or m.name)}</td></tr>"
+        f"<tr><td>{milestone_link(catalog, m.id)}</td><td>{shown(m.due)}</td>"
+        f"<td>{shown(m.effective_forecast)}</td><td>{esc(m.short_name or m.name)}</td></tr>"
         for m in milestones
     ]
     return (
@@ -269,8 +294,8 @@ def key_table(catalog: Catalog, milestones: Sequence[Milestone], previous: dict[
         prev = f"<td>{esc(previous.get(m.id, ''))}</td>" if previous is not None else ""
         rows.append(
             f"<tr class=\"dm-status-{catalog.status(m).value}\"><td>{milestone_link(catalog, m.id)}</td>"
-            f"<td>{esc(m.name)}</td><td>{m.effective_forecast.isoformat()}</td>{prev}"
-            f"<td>{m.due.isoformat()}</td><td>{m.completed.isoformat() if m.completed else ''}</td></tr>"
+            f"<td>{esc(m.name)}</td><td>{shown(m.effective_forecast)}</td>{prev}"
+            f"<td>{shown(m.due)}</td><td>{_completed(m) if m.completed else ''}</td></tr>"
         )
     return (
         '<table class="dm-table dm-key-milestones"><thead><tr><th scope="col">Milestone</th>'

@@ -63,8 +63,8 @@ class RecordRole(XRefRole):
         if not catalog.has(self.kind, target):
             logger.warning("unknown %s '%s'", self.kind, self.target, location=self.get_location(),
                            type="dmsite", subtype="ref")
-        elif self.kind == "milestone" and catalog.status(catalog.milestones[target]) == Status.COMPLETED:
-            self.classes.append("dm-completed")
+        elif self.kind == "milestone" and catalog.status(catalog.milestones[target]) in (Status.COMPLETED, Status.RETIRED):
+            self.classes.append(f"dm-{catalog.status(catalog.milestones[target]).value}")
         self.target = target
         dm_domain(self.env).note_reads_all()  # a page that reads the catalog
         return self.create_xref_node()

@@ -219,7 +219,8 @@ class ByWbs(MilestoneDirective):
             repr((mid, [(s.commit, *s.dates, s.date) for s in states]))
             for mid, states in cls.histories([m.id for m in chosen]).items()
         ]
-        return [catalog.status_date, depth, list(catalog.wbs.values()), chosen, drawn, moved]
+        external = [catalog.external[i] for i in sorted(linked) if i in catalog.external]
+        return [catalog.status_date, depth, list(catalog.wbs.values()), chosen, drawn, moved, external]
 
     def run(self) -> list[nodes.Node]:
         chosen = self.selected()
@@ -287,7 +288,8 @@ class DependencyGraph(MilestoneDirective):
         others = [] if "no-neighbours" in self.options else schedule.neighbours(self.catalog, chosen)
         home_label = f"WBS {code}" if code else "the selection"
         graph_id = "dm-graph-" + re.sub(r"[^A-Za-z0-9]", "-", code or "project") + f"-{self.lineno}"
-        dot = depgraph.dependency_dot(self.catalog, chosen, others, graph_id, home_label)
+        external = [] if "no-neighbours" in self.options else schedule.external_neighbours(self.catalog, chosen)
+        dot = depgraph.dependency_dot(self.catalog, chosen, others, graph_id, home_label, external)
         caption = self.options.get("caption") or (
             GRAPH_CAPTION.format(code=code) if code else
             "Relationships between the selected milestones. Blue milestones have been completed; "
@@ -301,6 +303,9 @@ class BurndownChart(MilestoneDirective):
     and the values in a table beside the chart.
 
     Options: the scope options, ``:start:`` and ``:end:`` (ISO dates: the window), ``:title:``,
+    ``:before-start: crop`` (the default: the chart starts at ``:start:``, every milestone in scope
+    counts) or ``exclude`` (milestones due or completed before ``:start:`` are left out, as
+    lsst-dm/milestones does to drop an earlier plan's milestones; the count starts from what was open),
     ``:history: N`` (whole months): a fourth line, "Forecast N months ago", counting down the
     forecasts (or completions) as the data stood N months before the status date, read from git.
     Only milestones in scope that were in the data then count (the caption says how many were
@@ -310,6 +315,7 @@ class BurndownChart(MilestoneDirective):
     option_spec = {
         **SCOPE_OPTIONS, "start": iso_date, "end": iso_date, "title": directives.unchanged,
         "history": directives.positive_int,
+        "before-start": lambda value: directives.choice(value, (schedule.CROP, schedule.EXCLUDE)),
     }
 
     def run(self) -> list[nodes.Node]:
@@ -318,7 +324,7 @@ class BurndownChart(MilestoneDirective):
             self.warn(f"start {scope.start} is not before end {scope.end}")
             return []
         past, note = self.past_forecasts()
-        data = schedule.burndown(self.catalog, scope, past)
+        data = schedule.burndown(self.catalog, scope, past, self.options.get("before-start", schedule.CROP))
         title = self.options.get("title", "Open milestones over time")
         chart_id = f"dm-burndown-{self.lineno}"
         if not data.dates:

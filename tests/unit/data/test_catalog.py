@@ -161,7 +161,8 @@ def test_unknown_references_name_the_field_and_suggest_a_close_id() -> None:
     assert messages(catalog) == [
         "predecessors 'DM-AP-3' is not a known milestone (did you mean 'DM-AP-2'?)",
         "predecessors 'XX' is not a known milestone",
-        "wbs '02C.04' is not a known WBS element (did you mean '1.02C.03'?)",
+        "wbs '02C.04' has no WBS record: the element is known from the milestones that name it, but its name is "
+        "missing (add it under wbs/, or did you mean '1.02C.03'?)",
     ]
 
 
