@@ -8,7 +8,7 @@ from typing import Any
 
 import pytest
 
-from dmsite.data import load
+from dmsite.data import cache as record_cache
 from dmsite.data.load import LoadResult, load_data
 
 FILES = {
@@ -51,15 +51,15 @@ def test_a_large_first_load_is_parsed_in_parallel_with_the_same_result(
             for i in range(1200)
         )
         (data / "milestones" / f"{part}.yaml").write_text(records + "- {id: M-bad, name: Bad, due: 2020-02-30}\n")
-    assert sum(p.stat().st_size for p in data.rglob("*.yaml")) > load.PARALLEL_BYTES
+    assert sum(p.stat().st_size for p in data.rglob("*.yaml")) > record_cache.PARALLEL_BYTES
     made_by: list[int] = []
-    real = load._load_into_cache
+    real = record_cache._load_into_cache
 
     def spy(*args: Any) -> Any:
         made_by.append(os.getpid())
         return real(*args)
 
-    monkeypatch.setattr(load, "_load_into_cache", spy)  # the forked workers inherit the spy
+    monkeypatch.setattr(record_cache, "_load_into_cache", spy)  # the forked workers inherit the spy
     cached = seen(load_data(data, tmp_path, cache))
     assert len(list(cache.glob("*.pickle"))) == 3
     assert made_by == []  # the main process parsed nothing: the workers filled the cache before it read
