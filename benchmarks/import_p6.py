@@ -28,9 +28,9 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT / "tests"))
 
-from p6_form import PRED_COLUMNS, TASK_COLUMNS, WRITERS, catalog_tables, pred_row, task_row  # noqa: E402
+from support.p6 import PRED_COLUMNS, TASK_COLUMNS, WRITERS, catalog_tables, pred_row, task_row  # noqa: E402
 
-from dmsite.data.catalog import build_catalog  # noqa: E402
+from dmsite.data.load import build_catalog  # noqa: E402
 
 MILESTONES, RELATIONSHIPS = 1_400, 15_000
 

@@ -29,7 +29,8 @@ from support.hostile import ALL, PAYLOADS, PWN, STATUS_DATE, write_site
 from dmsite.analyses import documents as document_tree
 from dmsite.analyses.schedule import by_due
 from dmsite.cli import main
-from dmsite.data.catalog import Catalog, build_catalog
+from dmsite.data.catalog import Catalog
+from dmsite.data.load import build_catalog
 from dmsite.graphviz import dot_string, dot_tooltip, render_svg
 from dmsite.render import depgraph, documents, organisation, products
 

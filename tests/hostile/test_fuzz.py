@@ -18,7 +18,8 @@ import yaml
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from dmsite.data.catalog import Catalog, build_catalog
+from dmsite.data.catalog import Catalog
+from dmsite.data.load import build_catalog
 from dmsite.data.model import KINDS
 from dmsite.data.problems import Problem
 from dmsite.render.exports import to_csv, to_json

@@ -16,7 +16,7 @@ from support.p6 import OLD_TASK_COLUMNS, PRED_COLUMNS, TASK_COLUMNS, WRITERS, ca
 
 from dmsite.analyses import schedule
 from dmsite.cli import main
-from dmsite.data.catalog import build_catalog
+from dmsite.data.load import build_catalog
 from dmsite.importers.p6 import ExportError, read_export
 
 D = dt.date

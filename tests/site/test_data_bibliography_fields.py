@@ -12,7 +12,8 @@ from functools import cache
 
 from support import REPO_ROOT
 
-from dmsite.data.catalog import Catalog, build_catalog
+from dmsite.data.catalog import Catalog
+from dmsite.data.load import build_catalog
 from dmsite.data.model import Document
 from dmsite.render.bibliography import entry_html
 

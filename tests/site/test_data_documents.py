@@ -18,8 +18,8 @@ from pathlib import Path
 import pytest
 from support import REPO_ROOT
 
-from dmsite.data.catalog import Catalog, build_catalog
-from dmsite.data.load import load_data
+from dmsite.data.catalog import Catalog
+from dmsite.data.load import build_catalog, load_data
 from dmsite.data.model import Document, Term
 
 ROOT = REPO_ROOT

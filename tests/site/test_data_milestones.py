@@ -19,7 +19,8 @@ from pathlib import Path
 import pytest
 from support import REPO_ROOT
 
-from dmsite.data.catalog import Catalog, Status, build_catalog
+from dmsite.data.catalog import Catalog, Status
+from dmsite.data.load import build_catalog
 
 ROOT = REPO_ROOT
 DATA = ROOT / "content" / "data"

@@ -20,7 +20,8 @@ from pathlib import Path
 import pytest
 from support import REPO_ROOT
 
-from dmsite.data.catalog import Catalog, build_catalog
+from dmsite.data.catalog import Catalog
+from dmsite.data.load import build_catalog
 from dmsite.data.model import Product
 from dmsite.data.problems import Severity
 

@@ -9,7 +9,7 @@ import pytest
 from sphinx.errors import SphinxError
 from support.site import Site
 
-from dmsite.data.catalog import build_catalog
+from dmsite.data.load import build_catalog
 
 DOCUMENTS = """
 - handle: LDM-148

@@ -18,7 +18,8 @@ from pathlib import Path
 import pytest
 from support import REPO_ROOT
 
-from dmsite.data.catalog import Catalog, build_catalog
+from dmsite.data.catalog import Catalog
+from dmsite.data.load import build_catalog
 
 ROOT = REPO_ROOT
 DATA = ROOT / "content" / "data"

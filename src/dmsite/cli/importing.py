@@ -8,7 +8,7 @@ import sys
 from pathlib import Path
 from typing import Any
 
-from ..data.catalog import build_catalog
+from ..data.load import build_catalog
 from ..errors import ExportError
 from ..importers.annotations import import_annotations, read_annotations
 from ..importers.p6 import read_export

@@ -11,7 +11,8 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from ..data.catalog import Catalog, build_catalog
+from ..data.catalog import Catalog
+from ..data.load import build_catalog
 from ..data.model import KINDS
 from ..data.problems import Problem
 from ..errors import SettingsError

@@ -2,21 +2,16 @@
 
 from __future__ import annotations
 
-import contextlib
 import datetime as dt
-import difflib
-import gc
 from collections import defaultdict
-from collections.abc import Callable, Iterable, Iterator, Mapping
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from enum import StrEnum
 from pathlib import Path
 from typing import TypeVar
 
-from .dates import PlanDate
-from .load import LoadResult, load_data
+from .checks import check
 from .model import (
-    BY_KIND,
     Document,
     ExternalMilestone,
     Group,
@@ -204,192 +199,6 @@ class Catalog:
         return element.code if element else None
 
 
-
-
 # -- integrity checks across records ------------------------------------------
 
 
-def _unknown(record: Record, field_name: str, target: str, kind: str, known: Iterable[str]) -> Problem:
-    hint = difflib.get_close_matches(target, list(known), n=1)
-    suggestion = f" (did you mean '{hint[0]}'?)" if hint else ""
-    return Problem(record.field_loc(field_name), record.key, f"{field_name} '{target}' is not a known {kind}{suggestion}")
-
-
-def _ids(record: Record, path: str) -> list[str]:
-    """The ids written in *path* of *record* ("relations.to": the ``to`` of each relation)."""
-    name, _, inner = path.partition(".")
-    value = getattr(record, name)
-    items = value if isinstance(value, list) else [value]
-    return [getattr(item, inner) if inner else item for item in items if item]
-
-
-def _refs(catalog: Catalog) -> Iterator[tuple[Record, str, str, str, Mapping[str, Record] | None]]:
-    """Every (record, field, target id, target noun, table) reference, as the record kinds declare them.
-
-    The table is None for WBS codes, which may be written short (see ``Catalog.resolve_wbs``).
-    """
-    for cls in BY_KIND.values():
-        records: dict[str, Record] = getattr(catalog, cls.table)
-        for path, kinds in cls.refs.items():
-            # to a reader an external milestone is a milestone: "is not a known milestone"
-            noun = " or ".join(BY_KIND[k].called() for k in kinds if k != "external") or ExternalMilestone.called()
-            table: Mapping[str, Record] | None = None
-            if kinds != ("wbs",):
-                table = {key: r for k in kinds for key, r in getattr(catalog, BY_KIND[k].table).items()}
-            for record in records.values():
-                for target in _ids(record, path):
-                    yield record, path.partition(".")[0], target, noun, table
-
-
-def _unknown_wbs(catalog: Catalog, record: Record, field_name: str, code: str) -> Problem:
-    matches = sorted(c for c in catalog.wbs if c.endswith("." + code))
-    if len(matches) < 2:
-        return _unknown(record, field_name, code, WbsElement.called(), catalog.wbs)
-    message = f"{field_name} '{code}' matches several WBS elements ({', '.join(matches)}); write the full code"
-    return Problem(record.field_loc(field_name), record.key, message)
-
-
-def check(catalog: Catalog) -> list[Problem]:
-    """Every problem across records: unknown ids, cycles, impossible dates, omissions."""
-    problems = []
-    for record, field_name, target, kind, table in _refs(catalog):
-        if target in catalog.broken:  # its record was refused, and that error said so
-            continue
-        if table is None:
-            if catalog.resolve_wbs(target) is None:
-                problems.append(_unknown_wbs(catalog, record, field_name, target))
-        elif target not in table:
-            problems.append(_unknown(record, field_name, target, kind, table))
-    problems += _schedule_data_checks(catalog)
-    problems += _cycles(catalog.milestones, lambda m: m.predecessors, "predecessors", "predecessor")
-    problems += _cycles(catalog.products, lambda p: [p.parent] if p.parent else [], "parent", "parent")
-    problems += _cycles(catalog.roles, lambda r: [r.reports_to] if r.reports_to else [], "reports_to", "reports_to")
-    problems += _cycles(catalog.requirements, lambda q: q.traces, "traces", "traces")
-    for m in catalog.milestones.values():
-        if m.completed and _earliest(m.completed) > catalog.status_date:
-            problems.append(Problem(
-                m.field_loc("completed"), m.id,
-                f"completed {m.completed} is after the status date {catalog.status_date}",
-            ))
-        if not m.description:
-            problems.append(Problem(m.loc, m.id, "milestone has no description", Severity.WARNING))
-    problems += _shared_packages(catalog)
-    problems += _placeholders(catalog)
-    return problems
-
-
-PLACEHOLDERS = {"todo", "tbd", "tbc", "fixme", "xxx", "todo name", "todo title", "..."}
-
-
-def _placeholders(catalog: Catalog) -> list[Problem]:
-    """Text fields still holding a placeholder ('TODO', 'TBD', ...): written to be replaced, and forgotten."""
-    problems = []
-    for cls in BY_KIND.values():
-        for record in getattr(catalog, cls.table).values():
-            for name in type(record).model_fields:
-                if name == cls.id_field:  # the acronym TBD is a term, not a placeholder
-                    continue
-                value = getattr(record, name)
-                if isinstance(value, str) and value.strip().casefold() in PLACEHOLDERS:
-                    problems.append(Problem(record.field_loc(name), record.key,
-                                            f"{name} is the placeholder '{value}'; write the real text or leave the field out",
-                                            Severity.WARNING))
-    return problems
-
-
-def _earliest(day: dt.date) -> dt.date:
-    return day.first_day if isinstance(day, PlanDate) else day
-
-
-def _schedule_data_checks(catalog: Catalog) -> list[Problem]:
-    """Warnings for what real schedules carry: '' placeholders, WBS codes without a record."""
-    problems = []
-    for record in [*catalog.milestones.values(), *catalog.external.values()]:
-        problems += [
-            Problem(record.field_loc(name), record.key, f"{name}: '' is no value: taken as not set (remove the line, "
-                                                        "or give a value)", Severity.WARNING)
-            for name in record.blank_fields
-        ]
-    for code, m in catalog.inferred_wbs.items():
-        hint = difflib.get_close_matches(code, [c for c in catalog.wbs if c not in catalog.inferred_wbs], n=1)
-        problems.append(Problem(
-            m.field_loc("wbs"), m.id,
-            f"wbs '{m.wbs}' has no WBS record: the element{'' if code == m.wbs else ' ' + code} is known from the "
-            f"milestones that name it, but its name is missing (add it under wbs/"
-            f"{f', or did you mean {hint[0]!r}?' if hint else ''})", Severity.WARNING,
-        ))
-    for m in catalog.milestones.values():
-        if m.completed_estimated and m.completed is None:
-            problems.append(Problem(m.field_loc("completed_estimated"), m.id,
-                                    "completed_estimated: true, but there is no completed date to be an estimate"))
-    return problems
-
-
-def _cycles(
-    table: dict[str, R], next_ids: Callable[[R], list[str]], field_name: str, noun: str
-) -> list[Problem]:
-    """Report each cycle once, printed in order, at the record that closes it."""
-    state: dict[str, int] = {}  # 1 = on the stack, 2 = done
-    problems: list[Problem] = []
-    for start in sorted(table):
-        if state.get(start):
-            continue
-        stack: list[tuple[str, Iterator[str]]] = [(start, iter(next_ids(table[start])))]
-        state[start] = 1
-        while stack:
-            node, it = stack[-1]
-            nxt = next((n for n in it if n in table), None)
-            if nxt is None:
-                state[node] = 2
-                stack.pop()
-            elif state.get(nxt) == 1:
-                path = [n for n, _ in stack]
-                cycle = [*path[path.index(nxt):], nxt]
-                record = table[node]
-                problems.append(Problem(
-                    record.field_loc(field_name), record.key, f"{noun} cycle: {' -> '.join(cycle)}",
-                ))
-            elif not state.get(nxt):
-                state[nxt] = 1
-                stack.append((nxt, iter(next_ids(table[nxt]))))
-    return problems
-
-
-def _shared_packages(catalog: Catalog) -> list[Problem]:
-    """LDM-294 §5: every package and every Jira component maps to one product."""
-    problems = []
-    for field_name, noun in (("packages", "package"), ("jira_components", "Jira component")):
-        claimed: dict[str, Product] = {}
-        for product in catalog.products.values():
-            for name in getattr(product, field_name):
-                first = claimed.setdefault(name, product)
-                if first is not product:
-                    problems.append(Problem(
-                        product.field_loc(field_name), product.id,
-                        f"{noun} '{name}' is also claimed by product '{first.id}' ({first.loc}); "
-                        f"each {noun} should map to one product",
-                        Severity.WARNING,
-                    ))
-    return problems
-
-
-@contextlib.contextmanager
-def _no_cycle_collection() -> Iterator[None]:
-    enabled = gc.isenabled()
-    gc.disable()
-    try:
-        yield
-    finally:
-        if enabled:
-            gc.enable()
-
-
-def build_catalog(
-    data_dir: Path, status_date: dt.date, base: Path | None = None, cache_dir: Path | None = None
-) -> Catalog:
-    """Load, validate and index *data_dir*: the one way every consumer gets data (*cache_dir*: see load_data)."""
-    with _no_cycle_collection():  # loading makes many objects and no cycles: collections would only cost time
-        loaded: LoadResult = load_data(data_dir, base, cache_dir)
-        catalog = Catalog.from_records(loaded.records, status_date, loaded.problems, loaded.broken)
-    catalog.files = loaded.files
-    return catalog

@@ -6,10 +6,15 @@ Each file goes through ``files`` (YAML via ``yamlnodes``, BibTeX via ``bibtex``)
 
 from __future__ import annotations
 
+import contextlib
+import datetime as dt
 import difflib
+import gc
+from collections.abc import Iterator
 from pathlib import Path
 
 from .cache import load_cached, warm_cache
+from .catalog import Catalog
 from .files import LoadResult, data_files, drop_shadowed_bib_entries, kind_of, load_bib_file, load_file
 from .model import KINDS
 from .problems import Loc, Problem, clip, relative_path
@@ -59,3 +64,25 @@ def _unknown_kind(path: Path, data_dir: Path) -> str:
 
 
 __all__ = ["LoadResult", "data_files", "kind_of", "load_data", "load_file", "validate_record"]
+
+
+@contextlib.contextmanager
+def _no_cycle_collection() -> Iterator[None]:
+    enabled = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if enabled:
+            gc.enable()
+
+
+def build_catalog(
+    data_dir: Path, status_date: dt.date, base: Path | None = None, cache_dir: Path | None = None
+) -> Catalog:
+    """Load, validate and index *data_dir*: the one way every consumer gets data (*cache_dir*: see load_data)."""
+    with _no_cycle_collection():  # loading makes many objects and no cycles: collections would only cost time
+        loaded: LoadResult = load_data(data_dir, base, cache_dir)
+        catalog = Catalog.from_records(loaded.records, status_date, loaded.problems, loaded.broken)
+    catalog.files = loaded.files
+    return catalog

@@ -13,8 +13,8 @@ from pathlib import Path
 from sphinx.application import Sphinx
 from sphinx.util import logging
 
-from ..data.catalog import Catalog, build_catalog
-from ..data.load import data_files
+from ..data.catalog import Catalog
+from ..data.load import build_catalog, data_files
 from ..vcs.provenance import Provenance, data_provenance, status_date
 from .errors import DataProblems, report_briefly
 from .settings import settings

@@ -12,8 +12,9 @@ import pytest
 from support.site import Site
 
 from dmsite.analyses import schedule
-from dmsite.data.catalog import Catalog, Status, build_catalog
+from dmsite.data.catalog import Catalog, Status
 from dmsite.data.dates import parse, shown, sort_key
+from dmsite.data.load import build_catalog
 from dmsite.data.model import ExternalMilestone, Milestone
 from dmsite.render import depgraph, milestone_exports
 from dmsite.render import milestones as render

@@ -8,7 +8,8 @@ from pathlib import Path
 
 import pytest
 
-from dmsite.data.catalog import Catalog, Status, build_catalog
+from dmsite.data.catalog import Catalog, Status
+from dmsite.data.load import build_catalog
 from dmsite.data.model import Milestone, Product, Record, Role, WbsElement
 
 STATUS_DATE = dt.date(2021, 5, 10)

@@ -12,7 +12,8 @@ from bs4 import BeautifulSoup
 
 from dmsite.analyses import products as product_tree
 from dmsite.analyses import wbs
-from dmsite.data.catalog import Catalog, build_catalog
+from dmsite.data.catalog import Catalog
+from dmsite.data.load import build_catalog
 from dmsite.data.model import Person, Product, Role
 from dmsite.graphviz import render_svg
 from dmsite.render import organisation as org
