@@ -6,7 +6,7 @@ from collections import Counter, defaultdict
 
 from ..data.catalog import Catalog
 from ..data.model import Group, Role
-from ..graphviz import dot_html_text, dot_string
+from .dot import dot_html_text, dot_string
 from .html import esc, link, markdown, ref_url
 from .products import FONT, entry, fields, person_link, product_link, tooltip, wbs_link, wbs_sort_key
 
