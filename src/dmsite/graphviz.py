@@ -9,6 +9,7 @@ failure — the program missing, failing, printing no picture or hanging — is 
 from __future__ import annotations
 
 import contextlib
+import dataclasses
 import hashlib
 import os
 import re
@@ -17,7 +18,6 @@ import signal
 import subprocess
 import threading
 from concurrent.futures import Future, ThreadPoolExecutor
-from dataclasses import dataclass
 from pathlib import Path
 from typing import Literal
 
@@ -35,7 +35,7 @@ class GraphvizError(RuntimeError):
         self.reason: Reason = reason
 
 
-@dataclass(frozen=True)
+@dataclasses.dataclass(frozen=True)
 class Program:
     """Which graphviz program lays out graphs, and how long one run may take."""
 
@@ -46,13 +46,20 @@ class Program:
 _program = Program()
 
 
-def configure(program: str = "dot", timeout: float = DOT_TIMEOUT_S) -> None:
-    """Set the program (a name looked up on ``PATH``, or a path) and the time limit of one run."""
+def set_program(name: str = "dot") -> None:
+    """Lay out graphs with *name*: a program looked up on ``PATH``, or a path (``dmsite_dot``)."""
     global _program
-    _program = Program(program, timeout)
+    _program = dataclasses.replace(_program, name=name)
+
+
+def set_timeout(seconds: float = DOT_TIMEOUT_S) -> None:
+    """Give up on a run of the program after *seconds* (a batch of graphs is one run)."""
+    global _program
+    _program = dataclasses.replace(_program, timeout=seconds)
 
 
 def program() -> Program:
+    """The program and time limit in use."""
     return _program
 
 

@@ -35,7 +35,7 @@ from .state import current
 logger = logging.getLogger(__name__)
 
 PURPOSES = ("dependency-graph", "product-tree", "org-chart", "document-tree")
-PLACEHOLDER = re.compile(r"<!--dmsite-graph:([0-9a-f]{64})-->")
+PLACEHOLDER = re.compile(r"<!--dmsite-graph:([0-9a-f]{64})-->(.*?)<!--/dmsite-graph-->", re.S)  # (key, legend)
 GRAPH_DIRECTIVES = ("milestones-by-wbs", "dependency-graph", "product-tree", "org-chart", "document-tree")
 DRAWS_GRAPHS = re.compile(r"(\{|\.\. )dm-(" + "|".join(GRAPH_DIRECTIVES) + r")\b")  # MyST or reST
 
@@ -80,8 +80,8 @@ def _figure(directive: SphinxDirective, graph: Graph) -> nodes.figure:
 
 
 def _visit_html(self: HTML5Translator, node: dm_graph) -> None:
-    self.body.append(f'<div class="dm-graph"><!--dmsite-graph:{graph_key(node["dot"])}--></div>')
-    self.body.append(node.get("legend", ""))
+    legend = node.get("legend", "")
+    self.body.append(f'<!--dmsite-graph:{graph_key(node["dot"])}-->{legend}<!--/dmsite-graph-->')
     raise nodes.SkipNode
 
 
@@ -109,8 +109,8 @@ def fill_graphs(app: Sphinx, pagename: str, templatename: str, context: dict[str
                 logger.warning(
                     "%s: graph not drawn: %s", node["directive"], error, location=node, type="dmsite", subtype="graph"
                 )
-            return f'<p class="dm-note dm-graph-error">Graph not drawn: {esc(error)}</p>'
-        return REF_PATTERN.sub(url, text)
+            return f'<div class="dm-graph"><p class="dm-note dm-graph-error">Graph not drawn: {esc(error)}</p></div>'
+        return f'<div class="dm-graph">{REF_PATTERN.sub(url, text)}</div>{match.group(2)}'  # the legend: with its graph
 
     context["body"] = PLACEHOLDER.sub(svg, body)
 
