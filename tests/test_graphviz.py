@@ -71,6 +71,9 @@ def test_each_failure_is_a_graphviz_error_with_its_reason(fake_dot: Callable[[st
     graphviz.set_program("/nonexistent/dot")
     with pytest.raises(GraphvizError, match="graphviz program '/nonexistent/dot' was not found") as missing:
         render_svg(dot)
+    fake_dot("exit 0\n").chmod(0o644)
+    with pytest.raises(GraphvizError, match=r"graphviz program '.*fake-dot' is not executable"):
+        render_svg(dot)
     fake_dot("echo 'Error: bad' >&2; exit 2\n")
     with pytest.raises(GraphvizError, match=r"fake-dot failed: Error: bad") as failed:
         render_svg(dot)

@@ -114,6 +114,8 @@ def _run_dot(dot: str, fmt: str) -> bytes:
     """``dot -T<fmt>`` on *dot* (one graph or several, one after the other); its output."""
     name, timeout = _program.name, _program.timeout
     exe = shutil.which(name)
+    if exe is None and os.sep in name and Path(name).is_file():
+        raise GraphvizError(f"graphviz program '{name}' is not executable", "missing")
     if exe is None:
         raise GraphvizError(
             f"graphviz program '{name}' was not found: install graphviz (Debian: apt-get install graphviz) "
