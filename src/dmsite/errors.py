@@ -38,11 +38,11 @@ class InputRefused(DataError):
 
 
 class GraphvizError(DmsiteError):
-    """A graph could not be laid out: the graphviz program is missing, failed or timed out."""
+    """A graph could not be laid out: ``reason`` says whether the program is missing, failed or timed out."""
 
-
-class GraphvizMissing(GraphvizError):
-    """The graphviz program (``dmsite_dot``) was not found."""
+    def __init__(self, message: str, reason: str = "failed") -> None:  # "missing" | "failed" | "timeout"
+        super().__init__(message)
+        self.reason = reason
 
 
 class HistoryError(DmsiteError):

@@ -1,58 +1,67 @@
-"""DOT text → SVG with the ``dot`` program, cached by content hash."""
+"""Lays out DOT text with the graphviz program, cached by content: the only module that starts ``dot``.
+
+``start_renders`` begins laying out graphs in the background (one process per batch, one batch per
+core at a time); ``render_svg`` returns a graph's inline SVG, waiting for a started layout, reading
+the cache or running ``dot`` itself; ``render`` gives SVG or PDF bytes for other builders.  Every
+failure — the program missing, failing, printing no picture or hanging — is a ``GraphvizError``.
+"""
 
 from __future__ import annotations
 
 import contextlib
+import dataclasses
 import hashlib
-import html
 import os
 import re
 import shutil
+import signal
 import subprocess
 import threading
 from concurrent.futures import Future, ThreadPoolExecutor
 from pathlib import Path
+from typing import Literal
 
-from .errors import GraphvizError, GraphvizMissing
+from .errors import GraphvizError
 
-DOT_TIMEOUT_S = 120
-_program = "dot"  # the graphviz program: the dmsite_dot setting
+DOT_TIMEOUT_S = 120.0
+FORMATS = ("svg", "pdf", "png")
+
+Reason = Literal["missing", "failed", "timeout"]
 
 
-def set_program(program: str) -> None:
-    """Lay out graphs with *program* (a name on the PATH or a path) from now on; set before layouts start."""
+
+
+@dataclasses.dataclass(frozen=True)
+class Program:
+    """Which graphviz program lays out graphs, and how long one run may take."""
+
+    name: str = "dot"
+    timeout: float = DOT_TIMEOUT_S
+
+
+_program = Program()
+
+
+def set_program(name: str = "dot") -> None:
+    """Lay out graphs with *name*: a program looked up on ``PATH``, or a path (``dmsite_dot``)."""
     global _program
-    _program = program
+    _program = dataclasses.replace(_program, name=name)
 
 
-def dot_string(text: str) -> str:
-    """A DOT double-quoted string that a label shows as *text*, literally; a line break starts a centred line.
-
-    Graphviz reads backslash escapes in labels (``\\N`` node name, ``\\G`` graph name, ``\\l`` line
-    break...), so each backslash is doubled; double quotes are escaped; and it decodes HTML entities
-    (``&lt;`` would show as ``<``), so ``&`` is written ``&amp;``.
-    """
-    cleaned = text.replace("&", "&amp;").replace("\\", "\\\\").replace('"', '\\"').replace("\r\n", "\n").replace("\r", "\n")
-    return '"' + cleaned.replace("\n", "\\n") + '"'
+def set_timeout(seconds: float = DOT_TIMEOUT_S) -> None:
+    """Give up on a run of the program after *seconds* (a batch of graphs is one run)."""
+    global _program
+    _program = dataclasses.replace(_program, timeout=seconds)
 
 
-def dot_tooltip(text: str) -> str:
-    """A DOT string for a ``tooltip`` (node, edge or graph) showing *text* literally.
-
-    Graphviz unescapes tooltips twice (``\\N`` in a tooltip becomes the node's name even when written
-    ``\\\\N``), so a backslash is written as four.
-    """
-    return dot_string(text.replace("\\", "\\\\"))
-
-
-def dot_html_text(text: str) -> str:
-    """Text inside an HTML-like label (``label=<...>``): entities escaped, on one line, backslashes literal."""
-    return html.escape(" ".join(text.split()), quote=True).replace("\\", "\\\\")
+def program() -> Program:
+    """The program and time limit in use."""
+    return _program
 
 
 def graph_key(dot: str) -> str:
-    """The content hash naming a graph's layout in the cache (by the program too: another lays out otherwise)."""
-    return hashlib.sha256(dot.encode() if _program == "dot" else f"{_program}\0{dot}".encode()).hexdigest()
+    """The content hash naming a graph's layouts in the cache (the program's name is part of it)."""
+    return hashlib.sha256(f"{_program.name}\0{dot}".encode()).hexdigest()
 
 
 def render_svg(dot: str, cache_dir: Path | None = None) -> str:
@@ -62,87 +71,133 @@ def render_svg(dot: str, cache_dir: Path | None = None) -> str:
         started = _started.pop(digest, None) if _pool_pid == os.getpid() else None
     if started is not None:
         svg = started.result()[digest]  # later calls read the cache
-        if isinstance(svg, Exception):
+        if isinstance(svg, GraphvizError):
             raise svg
         return svg
     return _layout(dot, digest, cache_dir)
+
+
+def render(dot: str, fmt: str = "svg", cache_dir: Path | None = None) -> bytes:
+    """*dot* laid out as a whole file in *fmt* (``svg``, ``pdf`` or ``png``), cached like the SVGs."""
+    if fmt == "svg":
+        return render_svg(dot, cache_dir).encode()
+    if fmt not in FORMATS:
+        raise ValueError(f"graphviz output format '{fmt}' is not one of {', '.join(FORMATS)}")
+    cached = cache_dir / f"{graph_key(dot)}.{fmt}" if cache_dir else None
+    if cached and cached.exists():
+        return cached.read_bytes()
+    data = _run_dot(dot, fmt)
+    if not data.startswith(b"%PDF" if fmt == "pdf" else b"\x89PNG"):
+        raise GraphvizError(f"{_program.name} failed: its output is not {fmt.upper()}", "failed")
+    if cached:
+        _keep(cached, data)
+    return data
 
 
 def _layout(dot: str, digest: str, cache_dir: Path | None) -> str:
     cached = cache_dir / f"{digest}.svg" if cache_dir else None
     if cached and cached.exists():
         return cached.read_text(encoding="utf-8")
-    svg = _strip_prolog(_run_dot(dot))
+    svgs = _svgs(_run_dot(dot, "svg"))
+    if len(svgs) != 1:
+        raise GraphvizError(f"{_program.name} failed: its output is not one SVG picture", "failed")
     if cached:
-        _keep(cached, svg)
-    return svg
+        _keep(cached, svgs[0].encode())
+    return svgs[0]
 
 
-def _run_dot(dot: str) -> str:
-    """``dot -Tsvg`` on *dot* (one graph or several, one after the other)."""
-    exe = shutil.which(_program)
+def _run_dot(dot: str, fmt: str) -> bytes:
+    """``dot -T<fmt>`` on *dot* (one graph or several, one after the other); its output."""
+    name, timeout = _program.name, _program.timeout
+    exe = shutil.which(name)
+    if exe is None and os.sep in name and Path(name).is_file():
+        raise GraphvizError(f"graphviz program '{name}' is not executable", "missing")
     if exe is None:
-        raise GraphvizMissing(f"graphviz '{_program}' was not found: install graphviz (Debian: apt-get install "
-                              "graphviz) or set dmsite_dot in conf.py")
-    done = subprocess.run(
-        [exe, "-Tsvg"], input=dot.encode(), capture_output=True, timeout=DOT_TIMEOUT_S, check=False
-    )
-    if done.returncode != 0:
-        raise RuntimeError(f"dot failed: {done.stderr.decode(errors='replace').strip()}")
-    return done.stdout.decode("utf-8")
-
-
-def _keep(cached: Path, svg: str) -> None:
-    cached.parent.mkdir(parents=True, exist_ok=True)
-    tmp = cached.with_suffix(f".{os.getpid()}-{threading.get_ident()}.tmp")  # unique: builds may share the cache
-    tmp.write_text(svg, encoding="utf-8")
-    tmp.replace(cached)
-
-
-LAYOUT_ERRORS = (GraphvizError, RuntimeError, OSError, subprocess.TimeoutExpired)  # dot missing, failing or hanging
-
-
-def _layout_all(dots: dict[str, str], cache_dir: Path | None) -> dict[str, str | Exception]:
-    """Lay out several graphs (key → DOT) in one ``dot`` process: one start-up, not one per graph.
-
-    If that fails, each is laid out alone, so that an error is kept with the graph it belongs to.
-    """
-    if len(dots) > 1:
-        with contextlib.suppress(*LAYOUT_ERRORS):
-            output = _run_dot("".join(dots.values()))
-            # dot prefixes the ids of all but the first graph of a run ("page0,1_dm-graph-..."): undone
-            svgs = [_strip_prolog(_PAGE_PREFIX.sub(r"\1", doc)) for doc in _SVG_END.split(output) if "<svg" in doc]
-            if len(svgs) == len(dots):
-                for digest, svg in zip(dots, svgs, strict=True):
-                    if cache_dir:
-                        _keep(cache_dir / f"{digest}.svg", svg)
-                return dict(zip(dots, svgs, strict=True))
-    return {digest: _layout_or_error(dot, digest, cache_dir) for digest, dot in dots.items()}
-
-
-def _layout_or_error(dot: str, digest: str, cache_dir: Path | None) -> str | Exception:
+        raise GraphvizError(
+            f"graphviz program '{name}' was not found: install graphviz (Debian: apt-get install graphviz) "
+            "or name the program in dmsite_dot", "missing",
+        )
     try:
-        return _layout(dot, digest, cache_dir)
-    except LAYOUT_ERRORS as error:
-        return error
+        # its own process group, so that a timeout also stops what a wrapper script started
+        proc = subprocess.Popen(
+            [exe, f"-T{fmt}"], stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=subprocess.PIPE,
+            start_new_session=True,
+        )
+    except OSError as error:
+        raise GraphvizError(f"graphviz program '{exe}' could not be started: {error.strerror}", "missing") from None
+    with proc:
+        try:
+            out, err = proc.communicate(dot.encode(), timeout=timeout)
+        except subprocess.TimeoutExpired:
+            with contextlib.suppress(OSError):
+                os.killpg(proc.pid, signal.SIGKILL)
+            proc.communicate()
+            raise GraphvizError(f"{name} did not finish within {timeout:g} s", "timeout") from None
+    if proc.returncode != 0:
+        detail = err.decode(errors="replace").strip() or f"exit status {proc.returncode}"
+        raise GraphvizError(f"{name} failed: {detail}", "failed")
+    return out
+
+
+def _keep(cached: Path, data: bytes) -> None:
+    """Store a layout; a cache that cannot be written only costs time later."""
+    tmp = cached.with_suffix(f".{os.getpid()}-{threading.get_ident()}.tmp")  # unique: builds may share the cache
+    with contextlib.suppress(OSError):
+        cached.parent.mkdir(parents=True, exist_ok=True)
+        tmp.write_bytes(data)
+        tmp.replace(cached)
 
 
 _SVG_END = re.compile(r"(?<=</svg>)")
 _PAGE_PREFIX = re.compile(r'( id="(?:a_)?)page\d+,\d+_')
 
 
+def _svgs(output: bytes) -> list[str]:
+    """The SVG elements in ``dot -Tsvg`` output, ready to sit inline."""
+    text = output.decode("utf-8", errors="replace")
+    # dot prefixes the ids of all but the first graph of a run ("page0,1_dm-graph-..."): undone
+    return [_strip_prolog(_PAGE_PREFIX.sub(r"\1", doc)) for doc in _SVG_END.split(text) if "<svg" in doc]
+
+
 def _strip_prolog(svg: str) -> str:
     """Drop the XML declaration, DOCTYPE and generator comments so the SVG can sit inline."""
-    start = svg.find("<svg")
-    body = svg[start:] if start >= 0 else svg
+    body = svg[svg.find("<svg"):]
     return re.sub(r"<!--.*?-->\n?", "", body, flags=re.S).rstrip() + "\n"
+
+
+def _layout_all(dots: dict[str, str], cache_dir: Path | None) -> dict[str, str | GraphvizError]:
+    """Lay out several graphs (key → DOT) in one ``dot`` process: one start-up, not one per graph.
+
+    If the program is missing or hangs, that is every graph's error; if it fails, each graph is laid
+    out alone, so that the error is kept with the graph it belongs to.
+    """
+    if len(dots) > 1:
+        try:
+            svgs = _svgs(_run_dot("".join(dots.values()), "svg"))
+        except GraphvizError as error:
+            if error.reason != "failed":
+                return dict.fromkeys(dots, error)
+            svgs = []
+        if len(svgs) == len(dots):
+            for digest, svg in zip(dots, svgs, strict=True):
+                if cache_dir:
+                    _keep(cache_dir / f"{digest}.svg", svg.encode())
+            return dict(zip(dots, svgs, strict=True))
+    return {digest: _layout_or_error(dot, digest, cache_dir) for digest, dot in dots.items()}
+
+
+def _layout_or_error(dot: str, digest: str, cache_dir: Path | None) -> str | GraphvizError:
+    try:
+        return _layout(dot, digest, cache_dir)
+    except GraphvizError as error:
+        return error
 
 
 # -- layouts started ahead: one `dot` process per core, while the build goes on ----------------
 
 _pool: ThreadPoolExecutor | None = None
 _pool_pid = 0  # a forked process (parallel Sphinx readers) starts its own pool: threads do not survive fork
-_started: dict[str, Future[dict[str, str | Exception]]] = {}  # graph key -> its job (key -> SVG or error)
+_started: dict[str, Future[dict[str, str | GraphvizError]]] = {}  # graph key -> its job (key -> SVG or error)
 _lock = threading.Lock()
 
 

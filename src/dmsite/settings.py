@@ -71,6 +71,12 @@ def _program(value: object) -> str:
     return _text(value, "the graphviz program's name or path as text, e.g. 'dot'")
 
 
+def _seconds(value: object) -> float:
+    if isinstance(value, bool) or not isinstance(value, int | float) or not 0 < value <= 3600:
+        raise ValueError("expected a number of seconds between 0 and 3600, e.g. 120")
+    return float(value)
+
+
 def _date(value: object) -> dt.date | None:
     expected = "expected a date like '2021-05-10' (year-month-day), or None for the data's last commit date"
     if value is None or value == "":
@@ -134,6 +140,9 @@ class Settings:
     dot: str = field(default="dot", metadata=_about(
         "html", (str, Path), _program,
         "the graphviz program that lays out the graphs: a name on the PATH or a path"))
+    dot_timeout: float = field(default=120.0, metadata=_about(
+        "", (int, float), _seconds,
+        "seconds one run of the graphviz program may take before its graphs are reported as not drawn"))
     # where each value came from, for messages ("conf.py", "-D", "DMSITE_STATUS_DATE", "default")
     origins: Mapping[str, str] = field(default_factory=dict, compare=False)
 

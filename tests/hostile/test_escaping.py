@@ -31,8 +31,9 @@ from dmsite.analyses.schedule import by_due
 from dmsite.cli import main
 from dmsite.data.catalog import Catalog
 from dmsite.data.load import build_catalog
-from dmsite.graphviz import dot_string, dot_tooltip, render_svg
+from dmsite.graphviz import render_svg
 from dmsite.render import depgraph, documents, organisation, products
+from dmsite.render.dot import dot_string, dot_tooltip
 
 pytestmark = pytest.mark.xdist_group("hostile-site")
 

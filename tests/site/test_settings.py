@@ -231,9 +231,9 @@ def test_a_dmsite_dot_that_is_not_there_is_a_warning_and_a_note_on_the_page(tmp_
     site.write("graph.md", GRAPH_PAGE)
     site.write("index.md", INDEX + "\n```{toctree}\ngraph\n```\n")
     warnings = site.build()
-    assert "graph not drawn: graphviz 'no-such-graphviz' was not found" in warnings
+    assert "graph not drawn: graphviz program 'no-such-graphviz' was not found" in warnings
     note = site.page("graph").select_one(".dm-note").get_text()
-    assert "graphviz 'no-such-graphviz' was not found" in note and "dmsite_dot" in note
+    assert "graphviz program 'no-such-graphviz' was not found" in note and "dmsite_dot" in note
 
 
 # -- cross-page state is the dm domain's ----------------------------------------------------------------

@@ -1,4 +1,4 @@
-"""Milestone dependency graphs as DOT text (laid out by ``render.graphviz.render_svg``).
+"""Milestone dependency graphs as DOT text (laid out by ``dmsite.graphviz``).
 
 DMTN-158's convention: milestones of the element shown are ellipses, their neighbours
 from other elements rectangles; completed milestones are blue, overdue ones orange,
@@ -18,7 +18,7 @@ from ..analyses.schedule import by_due, external_neighbours, neighbours
 from ..data.catalog import Catalog, Status
 from ..data.dates import shown
 from ..data.model import ExternalMilestone, Milestone
-from ..graphviz import dot_string, dot_tooltip
+from .dot import dot_string, dot_tooltip
 from .html import esc, ref_url
 
 LABEL_WIDTH = 26  # characters per label line

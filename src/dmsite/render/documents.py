@@ -1,16 +1,15 @@
-"""Documents: the document tree (DOT → SVG, LDM-294 Figure 6) and the table of document entries."""
+"""Documents: the document tree as DOT (LDM-294 Figure 6) and the table of document entries."""
 
 from __future__ import annotations
 
 import textwrap
 from collections.abc import Iterable
-from pathlib import Path
 
 from ..analyses.documents import related
 from ..data.catalog import Catalog
 from ..data.model import Document
-from ..graphviz import dot_html_text, dot_string, dot_tooltip, render_svg
 from .bibliography import format_authors, link_handles, sort_key
+from .dot import dot_html_text, dot_string, dot_tooltip
 from .html import anchor, esc, link, markdown, ref_url
 from .tables import Column, table
 
@@ -81,15 +80,6 @@ def tree_dot(catalog: Catalog, docs: list[Document]) -> str:
     lines.append(_legend({d.status for d in docs}, colours))
     lines.append("}")
     return "\n".join(lines) + "\n"
-
-
-def tree_html(catalog: Catalog, docs: list[Document], cache_dir: Path | None, caption: str = "") -> str:
-    """The tree as an inline SVG figure (nodes link to the documents' entries)."""
-    if not docs:
-        return '<p class="dm-empty">No documents to show.</p>'
-    svg = render_svg(tree_dot(catalog, docs), cache_dir)
-    cap = f"<figcaption>{esc(caption)}</figcaption>" if caption else ""
-    return f'<figure class="dm-graph dm-document-tree">{svg}{cap}</figure>'
 
 
 # -- the table of entries ---------------------------------------------------------------

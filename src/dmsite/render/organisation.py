@@ -8,7 +8,7 @@ from ..analyses.organisation import direct_reports, groups_of, product_owners, r
 from ..analyses.wbs import wbs_sort_key
 from ..data.catalog import Catalog
 from ..data.model import Group, Role
-from ..graphviz import dot_html_text, dot_string
+from .dot import dot_html_text, dot_string
 from .html import esc, link, markdown, ref_url
 from .products import FONT, entry, fields, person_link, product_link, tooltip, wbs_link
 

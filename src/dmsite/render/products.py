@@ -32,7 +32,7 @@ from ..analyses.wbs import (
 )
 from ..data.catalog import Catalog
 from ..data.model import Milestone, Product, Requirement, WbsElement
-from ..graphviz import dot_html_text, dot_string, dot_tooltip
+from .dot import dot_html_text, dot_string, dot_tooltip
 from .html import anchor, esc, link, markdown, ref_url
 from .tables import Column, table
 
@@ -163,11 +163,6 @@ def _tree_node(catalog: Catalog, product: Product, hidden: list[str], max_packag
 def tooltip(text: str) -> str:
     """A DOT tooltip on one line."""
     return dot_tooltip(" ".join(text.split()))
-
-
-def figure(svg: str, css: str, caption: str = "") -> str:
-    cap = f"<figcaption>{esc(caption)}</figcaption>" if caption else ""
-    return f'<figure class="dm-graph {css}">{svg}{cap}</figure>'
 
 
 # -- product table (App. A) --------------------------------------------------------

@@ -32,6 +32,7 @@ from ..render.bibliography import CITE_PATTERN, CITE_SCHEME, cite_url, reference
 from ..render.html import anchor
 from .base import DataDirective
 from .domain import DmDomain, PageScan, dm_domain
+from .graphs import Graph, graph_figures
 from .state import current
 
 logger = logging.getLogger(__name__)
@@ -133,8 +134,12 @@ class DocumentTreeDirective(DataDirective):
         for unknown in [h for h in handles if h not in self.catalog.documents]:
             self.warn(f"unknown document '{unknown}' in :handles:")
         chosen = document_tree.tree_documents(self.catalog, handles, _list_option(self.options.get("series")))
-        markup = docs_render.tree_html(self.catalog, chosen, self.data.cache_dir, self.options.get("caption", ""))
-        return self.html(markup)
+        if not chosen:
+            return self.html('<p class="dm-empty">No documents to show.</p>')
+        dot, caption = docs_render.tree_dot(self.catalog, chosen), self.options.get("caption", "")
+        alt = f"Document tree of {len(chosen)} document{'s' if len(chosen) != 1 else ''}"
+        graph = Graph(dot, "document-tree", alt, caption, classes=("dm-document-tree",))
+        return graph_figures(self, [graph], self.data.cache_dir)
 
 
 # -- glossary -------------------------------------------------------------------------------

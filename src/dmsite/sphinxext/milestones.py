@@ -31,7 +31,7 @@ from ..render import milestones as render
 from ..render.html import esc
 from ..vcs.history import HistoryError
 from .base import DataDirective
-from .graphs import graph_placeholders
+from .graphs import Graph, graph_figures
 from .history import build_history
 from .settings import settings
 from .state import current
@@ -117,15 +117,10 @@ class MilestoneDirective(DataDirective):
         self.state.document.note_implicit_target(sec, sec)
         return sec
 
-    def graphs(self, graphs: list[tuple[str, str, str]]) -> str:
-        """Figures of (DOT, caption, legend): laid out in the background by one ``dot``, put in when the page
+    def graphs(self, graphs: list[Graph]) -> list[nodes.Node]:
+        """Figures of dependency graphs: laid out in the background by one ``dot``, put in when the page
         is written."""
-        svgs = graph_placeholders(self.state.document, [dot for dot, _, _ in graphs], self.data.cache_dir)
-        return "".join(
-            f'<figure class="dm-figure"><div class="dm-graph">{svg}</div>{legend}'
-            f"<figcaption>{esc(caption)}</figcaption></figure>"
-            for svg, (_, caption, legend) in zip(svgs, graphs, strict=True)
-        )
+        return graph_figures(self, graphs, self.data.cache_dir)
 
 
 class MilestoneSummary(MilestoneDirective):
@@ -232,20 +227,18 @@ class ByWbs(MilestoneDirective):
         for group in schedule.by_wbs(self.catalog, chosen, self.options.get("depth")):
             shown = group.element.code if group.element else "(none)"
             title = f"{shown}: {group.element.name}" if group.element else "Milestones without a WBS element"
-            body = ""
-            if "no-graph" not in self.options:
-                body += self.wbs_graphs(shown, title, group.milestones)
-            body += render.details_html(self.catalog, group.milestones, jira_url, histories, repo_url)
+            body = [] if "no-graph" in self.options else self.wbs_graphs(shown, title, group.milestones)
+            body += self.html(render.details_html(self.catalog, group.milestones, jira_url, histories, repo_url))
             if "no-sections" in self.options:
-                out += self.html(body)
+                out += body
             else:
-                out.append(self.section(title, self.html(body)))
+                out.append(self.section(title, body))
         if not chosen:  # still a titled section, so a page made of this directive alone keeps its title
             note = self.html('<p class="dm-note dm-none">No milestones in this selection.</p>')
             out += note if "no-sections" in self.options else [self.section(self._empty_title(), note)]
         return out
 
-    def wbs_graphs(self, code: str, title: str, milestones: list[Milestone]) -> str:
+    def wbs_graphs(self, code: str, title: str, milestones: list[Milestone]) -> list[nodes.Node]:
         """The element's dependency graph, or, for a large element, one per run of years of due dates."""
         graphs = []
         for period, part in depgraph.wbs_graph_parts(milestones):
@@ -258,7 +251,8 @@ class ByWbs(MilestoneDirective):
                 graph_title += f", due in {years}"
                 caption = GRAPH_PERIOD_CAPTION.format(code=code, years=years, count=len(milestones))
                 legend = depgraph.legend_html(f"this WBS element, due in {years}", "other years or elements")
-            graphs.append((depgraph.wbs_graph_dot(self.catalog, part, graph_id, graph_title), caption, legend))
+            dot = depgraph.wbs_graph_dot(self.catalog, part, graph_id, graph_title)
+            graphs.append(Graph(dot, "dependency-graph", f"Dependency graph: {graph_title}", caption, legend))
         return self.graphs(graphs)
 
     def _empty_title(self) -> str:
@@ -295,7 +289,8 @@ class DependencyGraph(MilestoneDirective):
             "Relationships between the selected milestones. Blue milestones have been completed; "
             "orange milestones are overdue."
         )
-        return self.html(self.graphs([(dot, caption, depgraph.legend_html(home_label, "elsewhere"))]))
+        legend = depgraph.legend_html(home_label, "elsewhere")
+        return self.graphs([Graph(dot, "dependency-graph", f"Dependency graph of {home_label}", caption, legend)])
 
 
 class BurndownChart(MilestoneDirective):

@@ -12,25 +12,21 @@ from sphinx.application import Sphinx
 from ..analyses import products as product_tree
 from ..analyses import wbs
 from ..data.model import Product
-from ..graphviz import render_svg
 from ..render import organisation as org
 from ..render import products as render
 from ..render.html import anchor, esc, link
 from .base import DataDirective
+from .graphs import Graph, graph_figures
 
 
 class _GraphDirective(DataDirective):
-    """Shared by the diagram directives: a unique SVG id prefix per diagram, layout errors as warnings."""
+    """Shared by the diagram directives: a unique SVG id prefix per diagram, one figure per graph."""
 
     def graph_id(self, name: str) -> str:
         return f"{name}-{self.env.new_serialno(name)}"
 
-    def svg(self, dot: str) -> str | None:
-        try:
-            return render_svg(dot, self.data.cache_dir)
-        except (RuntimeError, OSError) as exc:  # graphviz missing or failing: say so at the directive
-            self.warn(f"could not draw the diagram: {exc}")
-            return None
+    def figure(self, graph: Graph) -> list[nodes.Node]:
+        return graph_figures(self, [graph], self.data.cache_dir)
 
 
 class ProductTreeDirective(_GraphDirective):
@@ -57,17 +53,17 @@ class ProductTreeDirective(_GraphDirective):
         if "branches" in self.options:
             return [self._branch_section(branch) for branch in product_tree.top_branches(catalog, root)]
         roots = [catalog.products[root]] if root else product_tree.root_products(catalog)
-        return self.html(self._figure(roots, self.options.get("caption", "")))
+        return self._figure(roots, self.options.get("caption", ""))
 
-    def _figure(self, roots: list[Product], caption: str) -> str:
+    def _figure(self, roots: list[Product], caption: str) -> list[nodes.Node]:
         if not roots:
-            return '<p class="dm-empty">No products.</p>'
+            return self.html('<p class="dm-empty">No products.</p>')
         dot = render.product_tree_dot(
             self.catalog, roots, self.options.get("depth"), self.graph_id("dm-product-tree"),
             self.options.get("max-packages", 6),
         )
-        svg = self.svg(dot)
-        return render.figure(svg, "dm-product-tree", caption) if svg else ""
+        alt = "Product tree of " + ", ".join(root.name for root in roots)
+        return self.figure(Graph(dot, "product-tree", alt, caption, classes=("dm-product-tree",)))
 
     def _branch_section(self, branch: Product) -> nodes.section:
         section = nodes.section(ids=[f"tree-{anchor('product', branch.id)}"], names=[f"tree {branch.id}"])
@@ -75,7 +71,8 @@ class ProductTreeDirective(_GraphDirective):
         below = product_tree.descendant_count(self.catalog, branch)
         count = {0: "No products", 1: "1 product"}.get(below, f"{below} products")
         intro = f'<p class="dm-branch-link">{count} below {link("product", branch.id, branch.name)}.</p>'
-        section += self.html(intro + self._figure([branch], self.options.get("caption", "")))
+        section += self.html(intro)
+        section += self._figure([branch], self.options.get("caption", ""))
         return section
 
 
@@ -164,8 +161,8 @@ class OrgChartDirective(_GraphDirective):
         if not self.catalog.roles:
             return self.html('<p class="dm-empty">No roles.</p>')
         dot = org.org_chart_dot(self.catalog, self.graph_id("dm-org-chart"), self.options.get("direction"))
-        svg = self.svg(dot)
-        return self.html(render.figure(svg, "dm-org-chart", self.options.get("caption", ""))) if svg else []
+        caption = self.options.get("caption", "")
+        return self.figure(Graph(dot, "org-chart", "Organisation chart", caption, classes=("dm-org-chart",)))
 
 
 class _EntriesDirective(DataDirective):

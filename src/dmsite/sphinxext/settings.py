@@ -36,6 +36,7 @@ def _check(app: Sphinx, config: Config) -> None:
     _checked.clear()
     _checked[id(config)] = found
     graphviz.set_program(found.dot)
+    graphviz.set_timeout(found.dot_timeout)
 
 
 def settings(config: Config) -> Settings:
