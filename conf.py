@@ -39,3 +39,19 @@ html_theme_options = {
     "icon_links": [],
     "logo": {},
 }
+
+# PDF (make pdf): the whole site as one document, through LaTeX.  XeLaTeX, because the data is Unicode
+# (names, arrows, symbols); the FreeFont faces cover it.  dmsite turns its tables, lists, graphs and charts
+# into LaTeX for this builder (dmsite.sphinxext.builders).
+latex_engine = "xelatex"
+latex_use_xindy = False  # no index to sort
+latex_documents = [("index", "lsst-dm-plan.tex", "LSST Data Management plan", author, "manual")]
+latex_show_urls = "no"
+latex_elements = {
+    "papersize": "letterpaper",
+    "pointsize": "10pt",
+    # long identifiers and URLs: let lines stretch rather than run into the margin; no blank index
+    "preamble": r"\setlength{\emergencystretch}{3em}\raggedbottom",
+    "printindex": "",
+    "makeindex": "",
+}
