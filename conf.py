@@ -51,7 +51,11 @@ latex_elements = {
     "papersize": "letterpaper",
     "pointsize": "10pt",
     # long identifiers and URLs: let lines stretch rather than run into the margin; no blank index
-    "preamble": r"\setlength{\emergencystretch}{3em}\raggedbottom",
+    # links read as the text around them (italics mark completed milestones, as in DMTN-158)
+    # a picture at most 70% of the page high, so that its caption and key fit below it
+    "preamble": r"\setlength{\emergencystretch}{3em}\raggedbottom\renewcommand{\sphinxcrossref}[1]{#1}"
+    r"\makeatletter\AtBeginDocument{\spx@image@maxheight=0.7\textheight}\makeatother",
+    "figure_align": "H",  # a graph where the page puts it: before the details it draws
     "printindex": "",
     "makeindex": "",
 }

@@ -122,7 +122,10 @@ INLINE_STYLE: dict[str, type[nodes.TextElement]] = {
 }
 INLINE_PLAIN = {"span", "small", "abbr", "time", "mark", "u", "s", "label", "bdi", "data", "var", "q", "dfn"}
 IGNORED = {"script", "style", "input", "button", "select", "option", "template", "noscript", "colgroup", "col", "wbr"}
-COMPLETED = "dm-completed"  # completed milestones read in italics (DMTN-158)
+# What the site's stylesheet says with type, said here with nodes: completed milestones in italics (DMTN-158),
+# inherited managers and owners in italics and marked, missing values in italics.
+ITALIC = {"dm-completed", "dm-inherited", "dm-missing", "dm-unknown"}
+SUFFIX = {"dm-inherited": " (inherited)"}
 
 
 class Converter:
@@ -164,6 +167,12 @@ class Converter:
         tag = el.tag
         if tag == "p":
             node: nodes.Element = nodes.paragraph("", "", *_strip(self.inlines(el.children)))
+        elif tag == "ul" and "dm-legend" in el.classes:  # a figure's key: one line, not a list
+            items = [self.inlines(i.children) for i in el.children if isinstance(i, El) and i.tag == "li"]
+            node = nodes.paragraph()
+            for i, item in enumerate(items):
+                node += [nodes.Text("; ")] if i else []
+                node += _strip(item)
         elif tag in ("ul", "ol"):
             node = nodes.bullet_list() if tag == "ul" else nodes.enumerated_list(enumtype="arabic", prefix="", suffix=".")
             for item in el.children:
@@ -307,8 +316,9 @@ class Converter:
         else:
             self.unknown.add(tag)
             out = content
-        if COMPLETED in el.classes and out:
+        if out and ITALIC.intersection(el.classes):
             out = [nodes.emphasis("", "", *out)]
+        out += [nodes.Text(SUFFIX[c]) for c in el.classes if c in SUFFIX]
         return self._ids(el, out)
 
     def picture(self, svg: str | None, key: str | None, alt: str, inline: bool) -> list[nodes.Node]:
@@ -389,15 +399,23 @@ TEXT_WIDTH_PT = 468.0  # letter paper, 1 inch margins
 COLUMN_GAP_PT = 12.0  # \tabcolsep on both sides
 
 
+def text_width(text: str) -> float:
+    """About how wide *text* is set in the serif font at 10 pt: capitals are wider than lower case."""
+    return sum(6.8 if c.isupper() else 5.0 if c.isdigit() else 4.6 if c.isalpha() else 3.4 for c in text)
+
+
 def _words(entry: nodes.Element, head: bool) -> tuple[float, float]:
     """(the longest word, all the text) of a cell, in points."""
     longest, total = 0.0, 0.0
     for text in entry.findall(nodes.Text):
         code = any(isinstance(a, nodes.literal) for a in _ancestors(text, entry))
-        size = CHAR_PT["code" if code else "head" if head else "text"]
         words = str(text).split()
-        longest = max([longest, *(len(w) * size for w in words)])
-        total += len(str(text)) * size
+        if code:  # monospace
+            sizes = [len(w) * CHAR_PT["code"] for w in words]
+        else:
+            sizes = [text_width(w) * (1.15 if head else 1.0) for w in words]
+        longest = max([longest, *sizes])
+        total += sum(sizes) + 2.5 * len(words)
     return longest, total
 
 
