@@ -10,6 +10,7 @@ and reported to the sink.
 
 from __future__ import annotations
 
+import html
 import re
 from dataclasses import dataclass, field
 from html.parser import HTMLParser
@@ -199,6 +200,8 @@ class Converter:
             return self.picture(None, el.attrs["key"], "dependency graph", inline=False)
         elif tag == "hr":
             return []
+        elif top and "dm-graph" in el.classes and [_holds_picture(c) for c in el.children if isinstance(c, El)] == [True]:
+            return self._ids(el, self.captioned(el))
         else:  # div, details, section...: their content, in order
             return self._ids(el, self.blocks(el.children, top))
         return self._ids(el, [node])
@@ -232,7 +235,7 @@ class Converter:
         pictures = [c for c in el.children if isinstance(c, El) and _holds_picture(c)]
         caption = next((c for c in el.children if isinstance(c, El) and c.tag == "figcaption"), None)
         if top and len(pictures) == 1 and caption is not None:
-            image = self.blocks([pictures[0]])
+            image = _lone_image(self.blocks([pictures[0]]))
             rest = [c for c in el.children if c is not pictures[0] and c is not caption]
             if len(image) == 1 and isinstance(image[0], nodes.image):
                 figure = nodes.figure("", image[0], nodes.caption("", "", *_strip(self.inlines(caption.children))))
@@ -242,6 +245,13 @@ class Converter:
                 return [figure]
             return image + self.blocks(rest) + self.blocks([caption])
         return self.blocks(el.children)
+
+    def captioned(self, el: El) -> list[nodes.Node]:
+        """A chart on its own (a Gantt chart): a figure captioned with the chart's title."""
+        image = _lone_image(self.blocks(el.children))
+        if len(image) == 1 and isinstance(image[0], nodes.image):
+            return [nodes.figure("", image[0], nodes.caption("", image[0]["alt"]))]
+        return image
 
     # tables -----------------------------------------------------------------------------------
 
@@ -362,6 +372,16 @@ def _rows(table: El) -> list[tuple[El, bool]]:
     return rows
 
 
+def _lone_image(blocks: list[nodes.Node]) -> list[nodes.Node]:
+    """A paragraph holding nothing but an image is that image (a figure's picture)."""
+    if len(blocks) == 1 and isinstance(blocks[0], nodes.paragraph) and len(blocks[0]) == 1:
+        image = blocks[0][0]
+        if isinstance(image, nodes.image):
+            image.parent = None
+            return [image]
+    return blocks
+
+
 def _holds_picture(el: El) -> bool:
     """Whether the element is or holds a graph or chart (legend swatches do not count)."""
     return any(
@@ -369,14 +389,14 @@ def _holds_picture(el: El) -> bool:
     )
 
 
-_TITLE = re.compile(r"<title>(.*?)</title>", re.S)
+_TITLE = re.compile(r"<title[^>]*>(.*?)</title>", re.S)
 _LABEL = re.compile(r'aria-label="([^"]*)"')
 
 
 def _svg_alt(svg: str) -> str:
     head = svg[: svg.find(">") + 1]
     found = _LABEL.search(head) or _TITLE.search(svg)
-    return " ".join(found.group(1).split()) if found else "chart"
+    return html.unescape(" ".join(found.group(1).split())) if found else "chart"
 
 
 def _strip(inline: list[nodes.Node]) -> list[nodes.Node]:
