@@ -65,15 +65,15 @@ class Pictures:
         types = app.builder.supported_image_types
         self.format = next((f for f in ("application/pdf", "image/png") if f in types), None)
         self.folder = Path(app.outdir) / FIGURES
-        self.jobs: list[tuple[Future[None], str, nodes.Node]] = []
+        self.jobs: list[tuple[Future[None], str, Any, nodes.Node]] = []
         self.pool = ThreadPoolExecutor(max_workers=os.cpu_count() or 2)
 
-    def node(self, svg: str | None, dot: str | None, alt: str, inline: bool, where: str) -> list[nodes.Node]:
+    def node(self, svg: str | None, dot: str | None, alt: str, inline: bool, where: str, location: Any) -> list[nodes.Node]:
         if self.format is None:  # text, man: what the picture shows, in words
             return [] if inline else [nodes.paragraph("", f"[{alt}]", classes=["dm-picture-text"])]
         if svg is None and dot is None:
             logger.warning("%s: the graph could not be drawn (its layout is not known)", where,
-                           type="dmsite", subtype="builder")
+                           location=location, type="dmsite", subtype="builder")
             return [nodes.paragraph("", f"[{alt}: not drawn]")]
         suffix = ".pdf" if self.format == "application/pdf" else ".png"
         source = dot if dot is not None else svg
@@ -84,18 +84,20 @@ class Pictures:
         out = self.folder / f"{name}{suffix}"
         if not out.exists():
             job = self.pool.submit(_draw_dot if dot is not None else _draw_svg, source, out)
-            self.jobs.append((job, where, image))
+            self.jobs.append((job, where, location, image))
         return [image]
 
     def wait(self) -> None:
         """Wait for the conversions; a failed one is reported and its image replaced by its description."""
-        for job, where, image in self.jobs:
+        for job, where, location, image in self.jobs:
             try:
                 job.result()
             except (RuntimeError, OSError, subprocess.TimeoutExpired) as exc:
-                logger.warning("%s: picture not drawn: %s", where, exc, type="dmsite", subtype="builder")
-                alt = image.get("alt", "picture")
-                image.replace_self(nodes.inline("", f"[{alt}: not drawn]"))
+                logger.warning("%s: picture not drawn: %s", where, exc, location=location, type="dmsite",
+                               subtype="builder")
+                text = f"[{image.get('alt', 'picture')}: not drawn]"
+                inline = isinstance(image.parent, nodes.TextElement)
+                image.replace_self(nodes.inline("", text) if inline else nodes.paragraph("", text))
         self.jobs.clear()
 
 
@@ -107,7 +109,7 @@ def _run(command: list[str], source: str, out: Path) -> None:
                           timeout=TIMEOUT_S, check=False)
     if done.returncode != 0 or not tmp.exists():
         tmp.unlink(missing_ok=True)
-        raise RuntimeError(f"{command[0]} failed: {done.stderr.decode(errors='replace').strip()[:300]}")
+        raise RuntimeError(f"{Path(command[0]).name} failed: {done.stderr.decode(errors='replace').strip()[:300]}")
     tmp.replace(out)
 
 
@@ -221,7 +223,7 @@ class _Sink:
         if graph_key and dot is None:
             cached = current().cache_dir / f"{graph_key}.svg"  # laid out for an HTML build of this data
             svg = cached.read_text(encoding="utf-8") if cached.exists() else None
-        return self.pictures.node(svg, dot, alt, inline, self.where)
+        return self.pictures.node(svg, dot, alt, inline, self.where, self.location)
 
     def warn(self, message: str) -> None:
         logger.warning("%s: %s", self.where, message, location=self.location, type="dmsite", subtype="builder")
