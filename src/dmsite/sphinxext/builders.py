@@ -260,6 +260,7 @@ def convert_markup(app: Sphinx, doctree: nodes.document, docname: str) -> None:
     if app.builder.format == "latex":
         _anchor_links_to_their_page(doctree, docname)
         _smaller_wide_tables(doctree)
+        _dates_in_one_piece(doctree)
 
 
 def _any_dot(dots: dict[str, dict[str, str]], key: str) -> str | None:
@@ -271,6 +272,26 @@ def _mark_completed(doctree: nodes.document) -> None:
     for node in list(doctree.findall(nodes.literal)):
         if "dm-completed" in node.get("classes", ()) and not isinstance(node.parent, nodes.emphasis):
             node.replace_self(nodes.emphasis("", "", *node.children, classes=node["classes"]))
+
+
+DATE = re.compile(r"\b\d{4}-\d{2}-\d{2}\b")
+
+
+def _dates_in_one_piece(doctree: nodes.document) -> None:
+    """A date is never broken across lines at its hyphens (2020-|10-23 reads as two numbers)."""
+    for text in list(doctree.findall(nodes.Text)):
+        parent = text.parent
+        if parent is None or isinstance(parent, nodes.raw | nodes.literal_block | nodes.comment) or not DATE.search(text):
+            continue
+        parts: list[nodes.Node] = []
+        last = 0
+        for found in DATE.finditer(text):
+            parts += [nodes.Text(text[last:found.start()])] if found.start() > last else []
+            parts.append(nodes.raw("", r"\mbox{" + found.group(0) + "}", format="latex"))
+            last = found.end()
+        parts += [nodes.Text(text[last:])] if last < len(text) else []
+        index = parent.index(text)
+        parent[index:index + 1] = parts
 
 
 FONT_SIZES = {0.9: r"\small", 0.8: r"\footnotesize"}
