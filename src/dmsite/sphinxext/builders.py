@@ -249,9 +249,8 @@ def convert_markup(app: Sphinx, doctree: nodes.document, docname: str) -> None:
         all_dots = _dots(app.env)
         for raw, name in raws:
             page = _docname_of(raw, docname)
-            dots = all_dots.get(page, {})
             location = raw if raw.source else (page, None)
-            sink = _Sink(links, pictures, lambda key, d=dots: d.get(key) or _any_dot(all_dots, key), page,
+            sink = _Sink(links, pictures, _dot_lookup(all_dots, page), page,
                          f"{{{name}}}" if name != "dmsite" else "dmsite", location)
             raw.replace_self(Converter(sink).convert(raw.astext()) or [nodes.comment()])
         pictures.wait()
@@ -263,8 +262,14 @@ def convert_markup(app: Sphinx, doctree: nodes.document, docname: str) -> None:
         _dates_in_one_piece(doctree)
 
 
-def _any_dot(dots: dict[str, dict[str, str]], key: str) -> str | None:
-    return next((page[key] for page in dots.values() if key in page), None)
+def _dot_lookup(dots: dict[str, dict[str, str]], page: str) -> Callable[[str], str | None]:
+    """A graph's DOT text by its key: from its page, else from any page (a graph drawn on several)."""
+    own = dots.get(page, {})
+
+    def lookup(key: str) -> str | None:
+        return own.get(key) or next((texts[key] for texts in dots.values() if key in texts), None)
+
+    return lookup
 
 
 def _mark_completed(doctree: nodes.document) -> None:

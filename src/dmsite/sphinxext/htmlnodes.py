@@ -169,13 +169,13 @@ class Converter:
         if tag == "p":
             node: nodes.Element = nodes.paragraph("", "", *_strip(self.inlines(el.children)))
         elif tag == "ul" and "dm-legend" in el.classes:  # a figure's key: one line, not a list
-            items = [self.inlines(i.children) for i in el.children if isinstance(i, El) and i.tag == "li"]
+            keys = [self.inlines(li.children) for li in el.children if isinstance(li, El) and li.tag == "li"]
             node = nodes.paragraph()
-            for i, item in enumerate(items):
-                node += [nodes.Text("; ")] if i else []
-                node += _strip(item)
+            for n, key in enumerate(keys):
+                node += [nodes.Text("; ")] if n else []
+                node += _strip(key)
         elif tag in ("ul", "ol"):
-            node = nodes.bullet_list() if tag == "ul" else nodes.enumerated_list(enumtype="arabic", prefix="", suffix=".")
+            node = nodes.bullet_list() if tag == "ul" else nodes.enumerated_list(enumtype="arabic", suffix=".")
             for item in el.children:
                 if isinstance(item, El) and item.tag == "li":
                     node += nodes.list_item("", *(self.blocks(item.children) or [nodes.paragraph()]))
@@ -260,7 +260,8 @@ class Converter:
         body: list[list[nodes.entry]] = []
         title: list[nodes.Node] = []
         for row, in_head in _rows(el):
-            (head if in_head else body).append([self.cell(c) for c in row.children if isinstance(c, El) and c.tag in ("td", "th")])
+            cells = [self.cell(c) for c in row.children if isinstance(c, El) and c.tag in ("td", "th")]
+            (head if in_head else body).append(cells)
         for child in el.children:
             if isinstance(child, El) and child.tag == "caption":
                 title = _strip(self.inlines(child.children))
@@ -303,7 +304,8 @@ class Converter:
             if isinstance(child, str):
                 text = " ".join(child.split())
                 if text or child:
-                    out.append(nodes.Text((" " if child[:1].isspace() else "") + text + (" " if child[-1:].isspace() and text else "")))
+                    before = " " if child[:1].isspace() else ""
+                    out.append(nodes.Text(before + text + (" " if child[-1:].isspace() and text else "")))
             else:
                 out += self.inline(child)
         return out
@@ -430,10 +432,8 @@ def _words(entry: nodes.Element, head: bool) -> tuple[float, float]:
     for text in entry.findall(nodes.Text):
         code = any(isinstance(a, nodes.literal) for a in _ancestors(text, entry))
         words = str(text).split()
-        if code:  # monospace
-            sizes = [len(w) * CHAR_PT["code"] for w in words]
-        else:
-            sizes = [text_width(w) * (1.15 if head else 1.0) for w in words]
+        scale = 1.15 if head else 1.0  # bold headers
+        sizes = [len(w) * CHAR_PT["code"] if code else text_width(w) * scale for w in words]  # monospace: even
         longest = max([longest, *sizes])
         total += sum(sizes) + 2.5 * len(words)
     return longest, total
@@ -472,6 +472,7 @@ def column_widths(rows: list[list[nodes.entry]], width: int, heads: int = 0) -> 
             break
     extra = [max(m - w, 0.0) for m, w in zip(mean, longest, strict=True)]
     share = sum(extra)
-    widths = [w + (max(spare, 0.0) * e / share if share else max(spare, 0.0) / width) for w, e in zip(longest, extra, strict=True)]
+    spare = max(spare, 0.0)
+    widths = [w + (spare * e / share if share else spare / width) for w, e in zip(longest, extra, strict=True)]
     # LaTeX gives a column its share of the whole line less the gap, so each share includes the gap
     return [max(1, round((w + COLUMN_GAP_PT) / CHAR_PT["text"])) for w in widths], scale  # in characters of text
