@@ -39,3 +39,25 @@ html_theme_options = {
     "icon_links": [],
     "logo": {},
 }
+
+# PDF (make pdf): the whole site as one document, through LaTeX.  XeLaTeX, because the data is Unicode
+# (names, arrows, symbols); the FreeFont faces cover it.  dmsite turns its tables, lists, graphs and charts
+# into LaTeX for this builder (dmsite.sphinxext.builders).
+latex_engine = "xelatex"
+latex_use_xindy = False  # no index to sort
+latex_documents = [("index", "lsst-dm-plan.tex", "LSST Data Management plan", author, "manual")]
+latex_show_urls = "no"
+today = f"Status at {dmsite_status_date}"  # the PDFs' date: the day the data describes, not the day of the build
+latex_elements = {
+    "papersize": "letterpaper",
+    "pointsize": "10pt",
+    # long identifiers and URLs: let lines stretch rather than run into the margin; no blank index
+    # links read as the text around them (italics mark completed milestones, as in DMTN-158)
+    # a picture at most 70% of the page high, so that its caption and key fit below it
+    "preamble": r"\setlength{\emergencystretch}{3em}\raggedbottom\renewcommand{\sphinxcrossref}[1]{#1}"
+    r"\makeatletter\AtBeginDocument{\spx@image@maxheight=0.7\textheight}\makeatother",
+    "tocdepth": r"\setcounter{tocdepth}{1}",  # chapters and sections
+    "figure_align": "H",  # a graph where the page puts it: before the details it draws
+    "printindex": "",
+    "makeindex": "",
+}

@@ -135,9 +135,11 @@ def burndown_svg(data: Burndown, title: str = "Open milestones over time", chart
                      f"<title>{name}</title></path>")
     if x.start <= data.status_date <= x.end:
         sx = _num(x.at(data.status_date))
+        # the label on the side of the line with room for it (it would be cut off at the chart's right edge)
+        side = ' dx="-4" text-anchor="end"' if x.at(data.status_date) > WIDTH * 0.7 else ' dx="4"'
         parts.append(f'<g class="dm-today"><line x1="{sx}" y1="{MARGIN_T}" x2="{sx}" y2="{plot_bottom}" '
                      'stroke="#c0392b" stroke-dasharray="2 3"/>'
-                     f'<text x="{sx}" y="{MARGIN_T + 10}" dx="4" font-family="sans-serif" font-size="11" '
+                     f'<text x="{sx}" y="{MARGIN_T + 10}"{side} font-family="sans-serif" font-size="11" '
                      f'fill="#c0392b">status date {data.status_date.isoformat()}</text></g>')
     parts.append(_legend(plot_bottom + 30, styles))
     parts.append("</svg>")

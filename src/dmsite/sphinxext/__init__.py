@@ -13,7 +13,21 @@ from sphinx.config import Config
 from sphinx.environment import BuildEnvironment
 
 from .. import __version__
-from . import base, documents, domain, graphs, history, inputs, milestones, products, records, settings, state
+from . import (
+    base,
+    builders,
+    documents,
+    domain,
+    graphs,
+    history,
+    inputs,
+    milestones,
+    products,
+    records,
+    settings,
+    shortnames,
+    state,
+)
 from .errors import report_briefly
 
 PACKAGE_DIR = Path(__file__).resolve().parent
@@ -70,8 +84,6 @@ def setup(app: Sphinx) -> dict[str, Any]:
     settings.setup(app)  # every dmsite_* value
     report_briefly()  # a dmsite error ends sphinx-build with its message, not a crash report
     app.add_domain(domain.DmDomain)
-    for name, kind in domain.PLAIN_ROLES.items():
-        app.add_role(name, domain.RecordRole(kind))
     app.connect("config-inited", _config_inited)
     app.connect("builder-inited", _builder_inited)
     app.connect("build-finished", _build_finished, priority=900)
@@ -80,6 +92,6 @@ def setup(app: Sphinx) -> dict[str, Any]:
     app.connect("html-page-context", _html_page_context)
     app.add_css_file("dmsite.css")
     app.add_js_file("dmsite.js", defer="defer")
-    for area in (records, milestones, products, documents, history, graphs):
+    for area in (records, milestones, products, documents, history, graphs, builders, shortnames):
         area.setup(app)
     return {"version": __version__, "parallel_read_safe": True, "parallel_write_safe": True, "env_version": 1}

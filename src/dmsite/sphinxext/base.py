@@ -48,7 +48,9 @@ class DataDirective(SphinxDirective):
 
         ``search=False`` keeps it out of the search index (a big table repeating entries found elsewhere).
         """
-        return [nodes.raw("", markup, format="html", classes=[] if search else ["no-search"])]
+        raw = nodes.raw("", markup, format="html", classes=[] if search else ["no-search"], dmsite_directive=self.name)
+        raw.source, raw.line = self.get_source_info()
+        return [raw]
 
     def warn(self, message: str) -> None:
         logger.warning(message, location=self.get_location(), type="dmsite", subtype="directive")
@@ -67,7 +69,8 @@ def record_url(app: Sphinx, docname: str) -> Callable[[re.Match[str]], str]:
         target_doc, target_anchor = entry
         if target_doc == docname:
             return "#" + target_anchor
-        return builder.get_relative_uri(docname, target_doc) + "#" + target_anchor
+        page = builder.get_relative_uri(docname, target_doc)
+        return "#" + target_anchor if page.startswith("#") else page + "#" + target_anchor  # singlehtml: one page
 
     return url
 
@@ -78,5 +81,6 @@ def resolve_record_links(app: Sphinx, doctree: nodes.document, docname: str) -> 
     for raw in doctree.findall(nodes.raw):
         text = raw.astext()
         if "dmsite-ref:" in text:
-            new = nodes.raw("", REF_PATTERN.sub(url, text), format=raw["format"], classes=raw["classes"])
+            new = raw.copy()  # its attributes (the directive's name, the location) kept
+            new += nodes.Text(REF_PATTERN.sub(url, text))
             raw.replace_self(new)

@@ -19,6 +19,7 @@ from docutils import nodes
 from docutils.parsers.rst import directives
 from sphinx.application import Sphinx
 from sphinx.environment import BuildEnvironment
+from sphinx.errors import NoUri
 from sphinx.util import logging
 from sphinx.util.docutils import SphinxRole
 
@@ -301,7 +302,11 @@ def _entry_url(app: Sphinx, docname: str, kind: str, record_id: str) -> str | No
     target_doc, target_anchor = found
     if target_doc == docname:
         return "#" + target_anchor
-    return app.builder.get_relative_uri(docname, target_doc) + "#" + target_anchor
+    try:
+        page = app.builder.get_relative_uri(docname, target_doc)
+    except NoUri:  # a PDF without that page
+        return None
+    return "#" + target_anchor if page.startswith("#") else page + "#" + target_anchor  # singlehtml: one page
 
 
 def _cited_on(doctree: nodes.document) -> list[str]:
@@ -334,7 +339,7 @@ def _complete_references(app: Sphinx, doctree: nodes.document, docname: str) -> 
         )
         if first:
             listed = set(shown)
-        node.replace_self(nodes.raw("", markup, format="html"))
+        node.replace_self(nodes.raw("", markup, format="html", dmsite_directive="dm-references"))
     return listed
 
 
@@ -359,8 +364,9 @@ def _link_citations(app: Sphinx, doctree: nodes.document, docname: str, listed: 
     for raw in list(doctree.findall(nodes.raw)):
         text = raw.astext()
         if CITE_SCHEME in text:
-            new = CITE_PATTERN.sub(lambda m: _escaped(target(unquote(m.group(1))) or "#"), text)
-            raw.replace_self(nodes.raw("", new, format=raw["format"]))
+            new = raw.copy()  # its attributes (the directive's name, the location) kept
+            new += nodes.Text(CITE_PATTERN.sub(lambda m: _escaped(target(unquote(m.group(1))) or "#"), text))
+            raw.replace_self(new)
 
 
 def _escaped(url: str) -> str:
@@ -403,7 +409,7 @@ def _complete_glossary_lists(app: Sphinx, doctree: nodes.document, docname: str)
                 if n >= node["min_count"]
             ]
             markup = glossary.candidates_table(rows)
-        node.replace_self(_noscan([nodes.raw("", markup, format="html")]))
+        node.replace_self(_noscan([nodes.raw("", markup, format="html", dmsite_directive=f"dm-{node['what']}")]))
 
 
 def _page_link(app: Sphinx, fromdoc: str, docname: str) -> tuple[str, str]:
@@ -421,7 +427,7 @@ def setup(app: Sphinx) -> None:
     """Register this area's directives, roles and events."""
     skip: tuple[Callable[..., None], None] = (_skip, None)
     app.add_node(dm_pending, html=skip, latex=skip, text=skip, man=skip, texinfo=skip)
-    app.add_role("cite", CiteRole())
+    app.add_role_to_domain("dm", "cite", CiteRole())  # {dm:cite}; the short {cite} see shortnames.py
     for name, directive in {
         "dm-references": ReferencesDirective,
         "dm-documents": DocumentsDirective,

@@ -109,8 +109,12 @@ class DmDomain(Domain):
         self.entries.setdefault((kind, record_id), {}).setdefault(self.env.docname, anchor)
         self._choose((kind, record_id))
 
-    def entry(self, kind: str, record_id: str) -> tuple[str, str] | None:
-        return self.objects.get((kind, record_id))
+    def entry(self, kind: str, record_id: str, within: Iterable[str] | None = None) -> tuple[str, str] | None:
+        """Where links to the record go; *within*: only these pages (a PDF holding some of the site's pages)."""
+        if within is None:
+            return self.objects.get((kind, record_id))
+        pages = self.entries.get((kind, record_id), {})
+        return next(((doc, pages[doc]) for doc in sorted(pages) if doc in within), None)
 
     # -- what each page shows ---------------------------------------------------------------------
 
@@ -187,7 +191,7 @@ class DmDomain(Domain):
         self, env: BuildEnvironment, fromdocname: str, builder: Builder, typ: str, target: str,
         node: pending_xref, contnode: Element,
     ) -> Element | None:
-        found = self.entry(typ, target)
+        found = self.entry(typ, target, getattr(builder, "docnames", None) if builder.format == "latex" else None)
         if found is None:
             return None
         return make_refnode(builder, fromdocname, found[0], found[1], contnode, target)
