@@ -29,9 +29,10 @@ LISTS = {  # list name -> (field, how many)
     "estimated_completion": ("completed_estimated", 50),
     "month_only_completion": ("completed", 45),
 }
-LDM564_LINE = re.compile(  # "(*Due: …*)" or, a few times, "*(Due: …)*"
-    r"^- ([A-Z][\w-]+): .* (?:\(\*|\*\()Due: (\d{4}-\d\d-\d\d); (?:completed (\d{4}-\d\d-\d\d)|currently incomplete)(?:\*\)|\)\*)$")
-LDM564_TEST = re.compile(r"^\*Due: (\d{4}-\d\d-\d\d); (?:completed (\d{4}-\d\d-\d\d)|currently incomplete)\.\*$")
+DAY = r"(\d{4}-\d\d-\d\d)"
+DONE = rf"(?:completed {DAY}|currently incomplete)"
+LDM564_LINE = re.compile(rf"^- ([A-Z][\w-]+): .* (?:\(\*|\*\()Due: {DAY}; {DONE}(?:\*\)|\)\*)$")  # (*Due: …*) or *(Due: …)*
+LDM564_TEST = re.compile(rf"^\*Due: {DAY}; {DONE}\.\*$")
 
 
 @cache
