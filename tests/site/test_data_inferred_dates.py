@@ -1,33 +1,42 @@
-"""The prepared list of inferred dates (content/data/sources/inferred-dates.yaml.txt) is true.
+"""Where the seeds give no day, the DM data says so, as content/data/sources/inferred-dates.yaml.txt records.
 
-Until the model can write retired milestones, month-only dates and estimated completions, the
-list says what the data should become; this checks each entry against the data as it is now and
-against the seed line it cites, so the list cannot drift before it is applied.
+The list names every retired milestone, every due date known only to the month and every estimated
+completion, with the seed line it rests on.  Checked both ways against the data (every entry is in
+the data and every such value in the data is an entry) and against the seeds: each cited line says
+what the entry claims, and every exact day the data still writes is one a seed gives.
 """
 
 from __future__ import annotations
 
 import calendar
-import os
+import datetime as dt
 import re
 from functools import cache
-from pathlib import Path
 from typing import Any
 
-import pytest
 import yaml
 from support import REPO_ROOT
-from test_data_milestones import catalog, dmtn158, ldm564_only
+from test_data_milestones import SEEDS, catalog, dmtn158, ldm564_only, seed, status_date
 
-ROOT = REPO_ROOT
-LIST = ROOT / "content" / "data" / "sources" / "inferred-dates.yaml.txt"
-SEEDS = Path(os.environ.get("DMSITE_SEEDS", ROOT.parent / "shared" / "seeds"))
-if not list(SEEDS.glob("004_*.txt")):
-    pytest.skip(f"seed texts not found in {SEEDS} (set DMSITE_SEEDS)", allow_module_level=True)
+from dmsite.analyses.schedule import burndown, counted
+from dmsite.data.dates import PlanDate
+from dmsite.data.model import Milestone
+
+LIST = REPO_ROOT / "content" / "data" / "sources" / "inferred-dates.yaml.txt"
+LISTS = {  # list name -> (field, how many)
+    "retired": ("retired", 6),
+    "month_only": ("due", 66),
+    "estimated_completion": ("completed_estimated", 50),
+    "month_only_completion": ("completed", 45),
+}
+DAY = r"(\d{4}-\d\d-\d\d)"
+DONE = rf"(?:completed {DAY}|currently incomplete)"
+LDM564_LINE = re.compile(rf"^- ([A-Z][\w-]+): .* (?:\(\*|\*\()Due: {DAY}; {DONE}(?:\*\)|\)\*)$")  # (*Due: …*) or *(Due: …)*
+LDM564_TEST = re.compile(rf"^\*Due: {DAY}; {DONE}\.\*$")
 
 
 @cache
-def prepared() -> dict[str, list[dict[str, Any]]]:
+def recorded() -> dict[str, list[dict[str, Any]]]:
     data = yaml.safe_load(LIST.read_text(encoding="utf-8"))
     assert isinstance(data, dict)
     return data
@@ -38,31 +47,87 @@ def seed_line(ref: str) -> str:
     return (SEEDS / name).read_text(encoding="utf-8").splitlines()[int(number) - 1]
 
 
+@cache
+def ldm564_dates() -> dict[str, tuple[str, str | None]]:
+    """Every milestone LDM-564 §3 dates (test milestones and features) → (due, completed or None)."""
+    text = seed("001")
+    body = text[text.index("## 3 Functionality in DM releases"):text.index("## 4 References")]
+    dates: dict[str, tuple[str, str | None]] = {}
+    test = None
+    for line in body.splitlines():
+        if m := re.match(r"^###\s+\**3\.\d+\s+.+?:\s+(LDM-503-\w+)\**\s*$", line):
+            test = m.group(1)
+        elif test and (m := LDM564_TEST.match(line.strip())):
+            dates[test], test = (m.group(1), m.group(2)), None
+        elif line.startswith("- ") and "Due:" in line:
+            m = LDM564_LINE.match(line.strip())
+            assert m, f"LDM-564 feature line not understood: {line}"
+            assert dates.setdefault(m.group(1), (m.group(2), m.group(3))) == (m.group(2), m.group(3)), m.group(1)
+    return dates
+
+
+def lost(milestone_id: str) -> bool:
+    """DMTN-158's text has no details for the milestone (only a heading, or only a by-month line)."""
+    entry = dmtn158().entries.get(milestone_id)
+    return entry is None or not entry.fields
+
+
+def is_month(day: dt.date | None) -> bool:
+    return isinstance(day, PlanDate) and day.is_month
+
+
+def milestones() -> list[Milestone]:
+    return list(catalog().milestones.values())
+
+
 def test_counts_and_fields() -> None:
-    lists = prepared()
-    assert {k: len(v) for k, v in lists.items()} == {"retired": 6, "month_only": 66, "estimated_completion": 50}
-    for name, field in (("retired", "retired"), ("month_only", "due"), ("estimated_completion", "completed_estimated")):
+    lists = recorded()
+    assert {k: len(v) for k, v in lists.items()} == {name: count for name, (_, count) in LISTS.items()}
+    for name, (field, _) in LISTS.items():
         for entry in lists[name]:
-            assert set(entry) == {"id", "field", "current", "value", "seed_line", "reason"}, entry
+            assert set(entry) == {"id", "field", "value", "was", "seed_line", "reason"}, entry
             assert entry["field"] == field and len(entry["reason"]) > 40, entry["id"]
+        assert len({e["id"] for e in lists[name]}) == len(lists[name]), f"{name}: an id twice"
 
 
-def test_retired_are_the_ldm564_only_milestones_cited_from_ldm564() -> None:
-    entries = prepared()["retired"]
+def test_the_list_is_what_the_data_says_and_all_of_it() -> None:
+    cat, lists = catalog(), recorded()
+    in_data = {
+        "retired": {m.id: m.retired.isoformat() for m in milestones() if m.retired},
+        "month_only": {m.id: m.due.isoformat() for m in milestones() if is_month(m.due)},
+        "estimated_completion": {m.id: True for m in milestones() if m.completed_estimated},
+        "month_only_completion": {m.id: m.completed.isoformat() for m in milestones() if is_month(m.completed)},
+    }
+    for name, values in in_data.items():
+        assert {e["id"]: e["value"] for e in lists[name]} == values, name
+    assert not any(is_month(m.forecast) or is_month(m.retired) for m in cat.milestones.values())
+
+
+def test_retired_are_the_ldm564_only_milestones_and_count_at_no_burndown_point() -> None:
+    cat, entries = catalog(), recorded()["retired"]
     assert {e["id"] for e in entries} == ldm564_only()
+    first_due = min(m.due for m in counted(milestones()))
+    chart = burndown(cat)
     for entry in entries:
-        assert entry["value"] == "2021-03-31" and entry["current"] is None
+        retired = cat.milestones[entry["id"]].retired
+        # a retired milestone counts in a burndown before its retired date: this one is retired on the
+        # first day of DMTN-158's schedule, the chart's first point, so it counts nowhere, as in DMTN-158
+        assert retired == first_due == chart.dates[0] and entry["was"] is None, entry["id"]
         for ref in entry["seed_line"].split(", "):
             assert ref.startswith("001_") and seed_line(ref).strip().startswith(f"- {entry['id']}:"), ref
+        assert "004_c3c6fc34a66e4899.txt:679" in entry["reason"]
+    assert seed_line("004_c3c6fc34a66e4899.txt:679") == f"Due in {calendar.month_name[first_due.month]} {first_due.year}"
+    assert max(chart.baseline[0], chart.forecast[0], chart.achieved[0] or 0) <= dmtn158().summary["total"]
 
 
-def test_month_only_dates_are_the_current_day_cut_to_its_month_and_cite_the_month() -> None:
+def test_month_only_due_dates_are_milestones_dmtn158_lost_and_cite_their_month() -> None:
     cat, by_month = catalog(), dmtn158().by_month
-    for entry in prepared()["month_only"]:
-        due = cat.milestones[entry["id"]].due
-        assert entry["current"] == due.isoformat() and entry["value"] == due.isoformat()[:7], entry["id"]
-        assert not dmtn158().entries.get(entry["id"]) or not dmtn158().entries[entry["id"]].fields
-        assert entry["id"] not in dmtn158().overdue, "overdue-list dates are exact"
+    for entry in recorded()["month_only"]:
+        due, was = cat.milestones[entry["id"]].due, dt.date.fromisoformat(entry["was"])
+        assert (was.year, was.month) == (due.year, due.month), entry["id"]
+        assert lost(entry["id"]) and entry["id"] not in dmtn158().overdue, "detailed and overdue-list dates are exact"
+        assert entry["id"] not in ldm564_dates() or ldm564_dates()[entry["id"]][0] != entry["was"], (
+            f"{entry['id']}: LDM-564 gives the day {entry['was']}")
         line = seed_line(entry["seed_line"])
         if entry["id"] in by_month:
             assert re.match(rf"^\s*• {re.escape(entry['id'])}: ", line), entry["id"]
@@ -70,15 +135,36 @@ def test_month_only_dates_are_the_current_day_cut_to_its_month_and_cite_the_mont
             assert line == f"Due in {calendar.month_name[due.month]} {due.year}", entry["id"]
 
 
-def test_estimated_completions_are_the_placeholder_dates() -> None:
-    cat = catalog()
-    placeholders = {m.id for m in cat.milestones.values()
-                    if m.completed and m.comment and "The date given is the baseline due date" in m.comment}
-    entries = prepared()["estimated_completion"]
-    assert {e["id"] for e in entries} == placeholders
+def test_every_exact_day_in_the_data_is_one_a_seed_gives() -> None:
+    """Due and completion days: DMTN-158's detailed entry or overdue list, else LDM-564; else estimated."""
+    entries, overdue, ldm = dmtn158().entries, dmtn158().overdue, ldm564_dates()
+    for m in milestones():
+        if not is_month(m.due):
+            if not lost(m.id):
+                assert m.due.isoformat() == entries[m.id].fields["Due"], m.id
+            elif m.id in overdue:
+                assert m.due.isoformat() == overdue[m.id], m.id
+            else:
+                assert m.id in ldm and m.due.isoformat() == ldm[m.id][0], f"{m.id}: due day {m.due} in no seed"
+        if m.completed and not m.completed_estimated and lost(m.id):
+            assert m.id in ldm and m.completed.isoformat() == ldm[m.id][1], f"{m.id}: completed {m.completed} in no seed"
+
+
+def test_estimated_completions_are_the_completed_milestones_no_seed_dates() -> None:
+    """DMTN-158 counts them completed (due before the status date, not in its complete overdue list)."""
+    cat, ldm = catalog(), ldm564_dates()
+    entries = recorded()["estimated_completion"]
+    undated = {m.id for m in counted(milestones()) if lost(m.id) and m.due < status_date()
+               and m.id not in dmtn158().overdue and not (m.id in ldm and ldm[m.id][1])}
+    assert {e["id"] for e in entries} == undated
     for entry in entries:
-        milestone = cat.milestones[entry["id"]]
-        assert entry["value"] is True and entry["current"] == milestone.completed.isoformat() == milestone.due.isoformat()
-    # the due day is inferred too, except where LDM-564 gives it
-    months = {e["id"] for e in prepared()["month_only"]}
-    assert {e["id"] for e in entries} - months == {"LDM-503-10a", "DM-SUIT-10", "DM-DAX-2", "DM-NCSA-16", "DM-SQRE-3"}
+        m = cat.milestones[entry["id"]]
+        # the placeholder is the due date, to the day or to the month as the due date is known
+        assert m.completed == m.due and is_month(m.completed) == is_month(m.due), m.id
+        assert m.comment and "placeholder" in m.comment, m.id
+    completed_months = {e["id"]: e for e in recorded()["month_only_completion"]}
+    assert set(completed_months) == {e["id"] for e in entries} & {e["id"] for e in recorded()["month_only"]}
+    # the five that keep a day keep LDM-564's due day
+    exact = {e["id"] for e in entries} - set(completed_months)
+    assert {i: cat.milestones[i].due.isoformat() for i in exact} == {i: ldm[i][0] for i in exact}
+    assert len(exact) == 5
