@@ -5,7 +5,8 @@ Orders are stable (date, then id) so every renderer is deterministic.
 
 Real schedules: *retired* milestones (``retired:``, left the baseline) are listed where they
 are shown (details, release features, graphs) but never counted: not in summaries, overdue,
-slipping or by-month lists, and in a burndown only at dates before they retired.  A date
+slipping or by-month lists, nor in a burndown, which draws the current baseline (what was
+planned before is the ``:history:`` line's, from git).  A date
 known only to the month counts as the last day of its month (see ``data/dates.py``).
 """
 
@@ -290,8 +291,8 @@ def burndown(
 
     A milestone counts as open at date *t* by the baseline while ``due > t``, by the
     forecast while its completion (or forecast) is after *t*, and as achieved while it
-    is not completed on or before *t*; a retired milestone counts in none of them from the
-    day it retired (and its dates do not widen the window).  *past* is (months, day, id →
+    is not completed on or before *t*.  Retired milestones are not in the current baseline, so
+    they count in none of them (the past line shows what existed then).  *past* is (months, day, id →
     completion or forecast as of that day, see ``ScheduleHistory.forecast_dates_as_of``): it
     adds the line of what was forecast then, for the milestones in scope that existed then.
 
@@ -304,20 +305,20 @@ def burndown(
     chosen = select(catalog, Scope(scope.wbs, scope.ids, scope.levels))
     if scope.start and before_start == EXCLUDE:
         chosen = [m for m in chosen if not _before(m, scope.start)]
-    live = counted(chosen) or chosen
+    chosen = counted(chosen)
     if not chosen:
         return Burndown([], [], [], [], catalog.status_date, 0)
     then = sorted(past[2][m.id] for m in chosen if m.id in past[2]) if past else []
-    first = scope.start or min(m.due for m in live)
-    last = scope.end or max(max(m.due, forecast_done(m)) for m in live)
+    first = scope.start or min(m.due for m in chosen)
+    last = scope.end or max(max(m.due, forecast_done(m)) for m in chosen)
     if then and not scope.end:
         last = max(last, then[-1])
     dates = month_starts(first, last)
     dates.append(_next_month(last))
-    baseline = _open_after(sorted(_until_retired(m, m.due) for m in chosen), dates)
-    forecast = _open_after(sorted(_until_retired(m, forecast_done(m)) for m in chosen), dates)
-    never = sum(m.completed is None and m.retired is None for m in chosen)
-    ended = sorted(_until_retired(m, m.completed) for m in chosen if m.completed or m.retired)
+    baseline = _open_after(sorted(m.due for m in chosen), dates)
+    forecast = _open_after(sorted(forecast_done(m) for m in chosen), dates)
+    never = sum(m.completed is None for m in chosen)
+    ended = sorted(m.completed for m in chosen if m.completed)
     done = [n + never for n in _open_after(ended, dates)]
     achieved: list[int | None] = [n if t <= catalog.status_date else None for n, t in zip(done, dates, strict=True)]
     line = PastForecast(past[0], past[1], _open_after(then, dates), len(then)) if past else None
@@ -327,14 +328,6 @@ def burndown(
 def _before(milestone: Milestone, start: dt.date) -> bool:
     """Due, or completed, before *start* (what ``EXCLUDE`` leaves out)."""
     return milestone.due < start or (milestone.completed is not None and milestone.completed < start)
-
-
-def _until_retired(milestone: Milestone, day: dt.date | None) -> dt.date:
-    """*day*, or the day the milestone retired when that is earlier (or *day* is None)."""
-    if milestone.retired is None:
-        assert day is not None
-        return day
-    return milestone.retired if day is None else min(day, milestone.retired)
 
 
 def _open_after(days: list[dt.date], dates: list[dt.date]) -> list[int]:

@@ -162,13 +162,13 @@ def test_retired_milestones_are_never_counted() -> None:
     assert "OLD-1" not in calendar
 
 
-def test_a_retired_milestone_counts_in_a_burndown_only_before_it_retired() -> None:
+def test_a_burndown_draws_the_current_baseline_without_retired_milestones() -> None:
     catalog = _real_schedule()
     burn = schedule.burndown(catalog)
+    assert burn.total == 3  # OLD-1 left the baseline: in no point, before or after it retired
     assert burn.dates[0] == D(2020, 1, 1)  # the retired milestone's 2013 due date does not widen the window
     at = {d: (b, f, a) for d, b, f, a in zip(burn.dates, burn.baseline, burn.forecast, burn.achieved, strict=True)}
-    assert at[D(2020, 6, 1)][2] == 3  # OLD-1 still open in June 2020 (achieved: not completed, not yet retired)
-    assert at[D(2020, 7, 1)][2] == 2  # it retired on 30 June: left out from then on
+    assert at[D(2020, 6, 1)][2] == at[D(2020, 7, 1)][2] == 2  # no drop on the day it retired
 
 
 def test_burndown_start_crops_or_excludes() -> None:
@@ -177,7 +177,7 @@ def test_burndown_start_crops_or_excludes() -> None:
     crop = schedule.burndown(catalog, schedule.Scope(start=start))
     exclude = schedule.burndown(catalog, schedule.Scope(start=start), before_start=schedule.EXCLUDE)
     assert crop.dates[0] == exclude.dates[0] == start
-    assert (crop.total, crop.achieved[0]) == (4, 2)  # DONE (completed 2020) still counted, as done
+    assert (crop.total, crop.achieved[0]) == (3, 2)  # DONE (completed 2020) still counted, as done
     assert (exclude.total, exclude.achieved[0]) == (2, 2)  # DONE and OLD-1 (due before the start) left out
     assert exclude.baseline[0] == 2 and crop.baseline[0] == 2
 
