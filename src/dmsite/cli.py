@@ -1,4 +1,4 @@
-"""The ``dmsite`` command: validate, schema, export, new."""
+"""The ``dmsite`` command: validate, schema, export, new, publish, diff."""
 
 from __future__ import annotations
 
@@ -97,6 +97,27 @@ def cmd_publish(args: argparse.Namespace) -> int:
     return 0 if result.ok else 1
 
 
+def cmd_diff(args: argparse.Namespace) -> int:
+    from .diff_refs import RefError, compare
+    from .render.plan_diff import RENDERERS, render_markdown, render_problems
+
+    try:
+        result = compare(args.data_dir, args.base, args.head, args.status_date)
+    except RefError as exc:
+        print(f"error: {exc}", file=sys.stderr)
+        return 2
+    if result.diff is None:
+        sys.stdout.write(render_problems(result.problems, args.format))
+        print(f"FAILED: {len(result.problems)} data errors; the plans cannot be compared", file=sys.stderr)
+        return 1
+    base, head = result.base.label, result.head.label
+    if args.format == "markdown":
+        sys.stdout.write(render_markdown(result.diff, base, head, args.max_rows or None))
+    else:
+        sys.stdout.write(RENDERERS[args.format](result.diff, base, head))
+    return 0
+
+
 def parser() -> argparse.ArgumentParser:
     main = argparse.ArgumentParser(prog="dmsite", description="Validate, export and publish a dmsite data set.")
     main.add_argument("--version", action="version", version=f"dmsite {__version__}")
@@ -155,6 +176,22 @@ def parser() -> argparse.ArgumentParser:
     pub.add_argument("-j", "--jobs", default="auto", help="parallel Sphinx processes per build (default: auto)")
     pub.add_argument("--strict", action="store_true", help="treat Sphinx warnings as errors")
     pub.set_defaults(run=cmd_publish)
+
+    diff = sub.add_parser(
+        "diff", help="What a change does to the plan: the records changed between two git refs.",
+        description="Compare the data at git ref BASE with HEAD (default: the work tree): milestones added, "
+                    "removed, completed, re-forecast (slip in days, crossing the status date or a release), "
+                    "level, WBS and links changed; products, roles, people, documents, requirements.",
+    )
+    diff.add_argument("base", help="the git ref to compare with, e.g. origin/main")
+    diff.add_argument("head", nargs="?", help="the git ref of the change (default: the work tree)")
+    diff.add_argument("--format", choices=("text", "markdown", "json"), default="text")
+    diff.add_argument("--data", dest="data_dir", type=Path, default=DEFAULT_DATA_DIR,
+                      help=f"data directory (default: {DEFAULT_DATA_DIR})")
+    diff.add_argument("--status-date", type=_date, default=None,
+                      help="the date 'today' (default: the later of the two sides' commit dates)")
+    diff.add_argument("--max-rows", type=int, default=100, help="Markdown: rows per table, 0 for all (default: 100)")
+    diff.set_defaults(run=cmd_diff)
     return main
 
 
