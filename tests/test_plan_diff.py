@@ -95,6 +95,13 @@ BASE = {
           name: Release test 10
           due: 2021-05-20
           predecessors: [DM-A]
+        - id: LDM-503-11
+          name: Release test 11
+          due: 2021-08-15
+        - id: LDM-503-09
+          name: Release test 9, done early
+          due: 2021-08-20
+          completed: 2021-05-01
         """,
 }
 
@@ -173,6 +180,13 @@ HEAD = {
           name: Release test 10
           due: 2021-05-20
           predecessors: [DM-A]
+        - id: LDM-503-11
+          name: Release test 11
+          due: 2021-08-15
+        - id: LDM-503-09
+          name: Release test 9, done early
+          due: 2021-08-20
+          completed: 2021-05-01
         """,
 }
 
@@ -247,7 +261,7 @@ def test_every_kind_of_milestone_change(repo: GitSite, capsys: pytest.CaptureFix
     assert edits["DM-B"]["wbs"] == {"field": "wbs", "old": "02C.03", "new": "02C.04"}
     assert edits["DM-B"]["predecessors"]["added"] == ["DM-A"]
     assert edits["DM-E"]["comment"]["new"] == "moved by the calibration review"
-    assert data["counts"] == {"completed": [0, 1], "overdue": [2, 1], "open": [5, 5], "total": [7, 7]}
+    assert data["counts"] == {"completed": [1, 2], "overdue": [2, 1], "open": [6, 6], "total": [9, 9]}
 
 
 def test_reforecast_of_a_milestone_without_forecast_is_its_due_date(
@@ -256,7 +270,8 @@ def test_reforecast_of_a_milestone_without_forecast_is_its_due_date(
     by_id = {r["key"]: r for r in diff_json(capsys, "v1", "v2")["schedule"]["reforecast"]}
     assert sorted(by_id) == ["DM-A", "DM-E"]
     assert by_id["DM-E"]["days"] == 31 and by_id["DM-E"]["crosses_status_date"] is False
-    assert by_id["DM-E"]["releases"] == []
+    assert by_id["DM-E"]["releases"] == ["LDM-503-11"]  # not LDM-503-09 in between: it is done
+    assert by_id["DM-E"]["feeds"] == []
 
 
 def test_products_roles_people_documents_requirements(repo: GitSite, capsys: pytest.CaptureFixture[str]) -> None:
@@ -289,12 +304,13 @@ def test_text_output_names_each_change(repo: GitSite, capsys: pytest.CaptureFixt
     assert out.startswith("Plan changes from v1 (") and "to v2 (" in out
     lines = [line.strip() for line in out.splitlines()]
     assert ("DM-A  Alert pipeline ready  2021-04-01 → 2021-06-15  +75 days  "
-            "now after the status date 2021-05-10; crosses release LDM-503-10 (a feature of it)") in lines
+            "now after the status date 2021-05-10; now after LDM-503-10, which it is a feature of") in lines
     assert "DM-D  Templates built  2021-03-11  +10 days (2021-03-01)" in lines
     assert "DM-B  Alert database ready  02C.03 → 02C.04" in lines
+    assert "DM-E  Calibration done  2021-08-01 → 2021-09-01  +31 days  crosses release LDM-503-11" in lines
     assert "science-pipelines  Science Pipelines  owner  ann → cat" in lines
     assert "alert-production  Alert Production  owner  ann (inherited) → none" in lines
-    assert "Milestones: 7 → 7 (milestones completed 0 → 1, overdue 2 → 1, open 5 → 5)" in lines
+    assert "Milestones: 9 → 9 (completed 1 → 2, overdue 2 → 1, open 6 → 6)" in lines
 
 
 def test_the_work_tree_is_the_default_head(repo: GitSite, capsys: pytest.CaptureFixture[str]) -> None:
@@ -361,7 +377,8 @@ def test_base_without_the_data_folder_adds_everything(tmp_path: Path, monkeypatc
     write_all(site, BASE)
     monkeypatch.chdir(site.root)
     data = diff_json(capsys, "main")
-    assert keys(data["kinds"]["milestones"]["added"]) == ["DM-A", "DM-B", "DM-C", "DM-D", "DM-E", "DM-OLD", "LDM-503-10"]
+    assert keys(data["kinds"]["milestones"]["added"]) == [
+        "DM-A", "DM-B", "DM-C", "DM-D", "DM-E", "DM-OLD", "LDM-503-09", "LDM-503-10", "LDM-503-11"]
 
 
 def test_console_script_as_a_process(repo: GitSite) -> None:
@@ -386,11 +403,11 @@ def test_markdown_is_tables_under_headings(repo: GitSite, capsys: pytest.Capture
     page = github_html(out)
     assert page.h3 is not None and page.h3.get_text().startswith("What this change does to the plan (v1 (")
     assert [h.get_text() for h in page.find_all("h4")] == [
-        "Milestones: 7 → 7", "Products: 3 → 3", "Documents: 1 → 2", "People: 3 → 4", "Roles: 1 → 1",
+        "Milestones: 9 → 9", "Products: 3 → 3", "Documents: 1 → 2", "People: 3 → 4", "Roles: 1 → 1",
         "Requirements: 2 → 1"]
     rows = {tuple(td.get_text() for td in tr.find_all("td")) for tr in page.find_all("tr")}
     assert ("DM-A", "Alert pipeline ready", "2021-04-01 → 2021-06-15", "+75 days",
-            "⚠️ now after the status date 2021-05-10; crosses release LDM-503-10 (a feature of it)") in rows
+            "⚠️ now after the status date 2021-05-10; now after LDM-503-10, which it is a feature of") in rows
     assert ("dmpm", "DM Project Manager", "holders", "+cat") in rows
 
 

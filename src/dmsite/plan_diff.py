@@ -88,7 +88,7 @@ class Reforecast:
     old: dt.date
     new: dt.date
     crosses_status_date: bool
-    releases: tuple[str, ...] = ()  # release (test) milestones whose forecast lies between old and new
+    releases: tuple[str, ...] = ()  # open release (test) milestones whose forecast lies between old and new
     feeds: tuple[str, ...] = ()  # of those, the releases this milestone is a feature of
 
     @property
@@ -273,7 +273,9 @@ def schedule_changes(
 
 def _reforecast(new: Catalog, m: Milestone, before: dt.date, name: str, releases: list[Milestone]) -> Reforecast:
     after = m.effective_forecast
-    crossed = tuple(r.id for r in releases if r.id != m.id and _between(r.effective_forecast, before, after))
+    crossed = tuple(
+        r.id for r in releases if r.id != m.id and _closing(r) is None and _between(r.effective_forecast, before, after)
+    )
     feeds = tuple(r for r in crossed if m.id in new.milestones[r].predecessors)
     return Reforecast(m.id, name, before, after, _between(new.status_date, before, after), crossed, feeds)
 

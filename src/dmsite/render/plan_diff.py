@@ -74,8 +74,11 @@ def _marks(diff: PlanDiff, r: Reforecast) -> str:
     if r.crosses_status_date:
         side = "after" if r.new >= diff.status_date else "before"
         marks.append(f"now {side} the status date {diff.status_date}")
-    for release in r.releases:
-        marks.append(f"crosses release {release}" + (" (a feature of it)" if release in r.feeds else ""))
+    if r.feeds:
+        marks.append(f"now {'after' if r.days > 0 else 'before'} {', '.join(r.feeds)}, which it is a feature of")
+    others = [x for x in r.releases if x not in r.feeds]
+    if others:
+        marks.append(f"crosses release{'s' if len(others) > 1 else ''} {', '.join(others)}")
     return "; ".join(marks)
 
 
@@ -179,7 +182,7 @@ def render_text(diff: PlanDiff, base: str, head: str) -> str:
         return f"No change to the plan from {base} to {head}.\n"
     lines = [f"Plan changes from {base} to {head} (status date {diff.status_date})", ""]
     for table, title, parts in sections(diff):
-        lines.append(title + (f" (milestones {counts_line(diff)})" if table == "milestones" else ""))
+        lines.append(title + (f" ({counts_line(diff)})" if table == "milestones" else ""))
         for part in parts:
             lines.append(f"  {part.title} ({len(part.rows)}):")
             lines += ["    " + "  ".join(plain(c) for c in row if c) for row in part.rows]
