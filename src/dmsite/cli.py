@@ -12,6 +12,7 @@ from . import __version__
 from .catalog import Catalog, build_catalog
 from .export import EXPORTERS
 from .model import KINDS
+from .preview import add_parser as add_preview_parser
 from .provenance import data_provenance, status_date
 from .publish import DEFAULT_TAG_PATTERNS, PublishError, PublishOptions, publish
 from .schema import write_schemas
@@ -192,6 +193,7 @@ def parser() -> argparse.ArgumentParser:
                       help="the date 'today' (default: the later of the two sides' commit dates)")
     diff.add_argument("--max-rows", type=int, default=100, help="Markdown: rows per table, 0 for all (default: 100)")
     diff.set_defaults(run=cmd_diff)
+    add_preview_parser(sub)
     return main
 
 
