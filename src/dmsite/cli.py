@@ -82,7 +82,7 @@ def cmd_publish(args: argparse.Namespace) -> int:
         repo_dir=args.repo, site_dir=args.site_dir, branch=None if args.no_branch else args.branch,
         latest_name=args.latest_name, tag_patterns=args.tags or DEFAULT_TAG_PATTERNS, base_url=args.base_url,
         conf_dir=args.conf_dir, source_dir=args.source_dir, force=args.force, jobs=args.jobs,
-        sphinx_args=("-W", "--keep-going") if args.strict else (),
+        sphinx_args=("-W", "--keep-going") if args.strict else (), keep=args.keep, cache_dir=args.cache_dir,
     )
     try:
         result = publish(options, say=print)
@@ -176,6 +176,10 @@ def parser() -> argparse.ArgumentParser:
     pub.add_argument("--force", action="store_true", help="rebuild versions already published")
     pub.add_argument("-j", "--jobs", default="auto", help="parallel Sphinx processes per build (default: auto)")
     pub.add_argument("--strict", action="store_true", help="treat Sphinx warnings as errors")
+    pub.add_argument("--keep", type=int, metavar="N",
+                     help="keep only the N newest releases (switcher order) besides the branch; older release "
+                          "folders are removed and not built (default: keep every release)")
+    pub.add_argument("--cache-dir", type=Path, help="keep graph layouts and parsed records here between runs")
     pub.set_defaults(run=cmd_publish)
 
     diff = sub.add_parser(
