@@ -453,3 +453,13 @@ def test_md_escapes_every_punctuation_and_keeps_letters() -> None:
     assert md("DM-AP-10 (v2.0)") == "DM\\-AP\\-10 \\(v2\\.0\\)"
     assert md("a\tb\nc") == "a b c"
     assert md("@me") == "\\@\u2060me"
+
+
+def test_markdown_fits_a_comment(repo: GitSite, capsys: pytest.CaptureFixture[str]) -> None:
+    code, full, _ = run(capsys, "v1", "v2", "--format", "markdown")
+    code, short, _ = run(capsys, "v1", "v2", "--format", "markdown", "--max-chars", "2500")
+    assert code == 0 and len(short) <= 2500 < len(full)
+    assert short.rstrip().endswith("`dmsite diff --format text` shows every change._")
+    assert "#### Milestones" in short and "#### Requirements" not in short
+    code, rows, _ = run(capsys, "v1", "v2", "--format", "markdown", "--max-rows", "1")
+    assert "… and 1 more (`dmsite diff --format text` lists all)." in rows  # two re-forecasts, one shown

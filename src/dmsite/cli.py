@@ -113,7 +113,7 @@ def cmd_diff(args: argparse.Namespace) -> int:
         return 1
     base, head = result.base.label, result.head.label
     if args.format == "markdown":
-        sys.stdout.write(render_markdown(result.diff, base, head, args.max_rows or None))
+        sys.stdout.write(render_markdown(result.diff, base, head, args.max_rows or None, args.max_chars))
     else:
         sys.stdout.write(RENDERERS[args.format](result.diff, base, head))
     return 0
@@ -196,6 +196,8 @@ def parser() -> argparse.ArgumentParser:
     diff.add_argument("--status-date", type=_date, default=None,
                       help="the date 'today' (default: the later of the two sides' commit dates)")
     diff.add_argument("--max-rows", type=int, default=100, help="Markdown: rows per table, 0 for all (default: 100)")
+    diff.add_argument("--max-chars", type=int, help="Markdown: at most this long, cut at a table's end "
+                                                    "(a GitHub comment holds 65,536)")
     diff.set_defaults(run=cmd_diff)
     add_preview_parser(sub)
     return main

@@ -207,16 +207,27 @@ def _md_table(part: Section, max_rows: int | None) -> list[str]:
     return lines
 
 
-def render_markdown(diff: PlanDiff, base: str, head: str, max_rows: int | None = 100) -> str:
-    """GitHub-flavoured Markdown; every piece of data text goes through ``md``."""
+def render_markdown(diff: PlanDiff, base: str, head: str, max_rows: int | None = 100,
+                    max_chars: int | None = None) -> str:
+    """GitHub-flavoured Markdown; every piece of data text goes through ``md``.
+
+    *max_rows* cuts each table, *max_chars* the whole text at a table's end (a PR comment holds 65,536).
+    """
     title = f"### What this change does to the plan ({md(base)} → {md(head)})"
     if diff.empty:
         return f"{title}\n\nNo change to the plan's data.\n"
     lines = [title, "", f"Status date {diff.status_date}. Milestones {md(counts_line(diff))}.", ""]
+    cut = "_The list is cut here; `dmsite diff --format text` shows every change._"
+    size = sum(len(line) + 1 for line in lines) + len(cut) + 2
     for _table, heading, parts in sections(diff):
-        lines += [f"#### {md(heading)}", ""]
+        block = [f"#### {md(heading)}", ""]
         for part in parts:
-            lines += [f"**{md(part.title)}** ({len(part.rows)})", "", *_md_table(part, max_rows), ""]
+            block += [f"**{md(part.title)}** ({len(part.rows)})", "", *_md_table(part, max_rows), ""]
+        size += sum(len(line) + 1 for line in block)
+        if max_chars is not None and size > max_chars:
+            lines.append(cut)
+            break
+        lines += block
     return "\n".join(lines)
 
 
