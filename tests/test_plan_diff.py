@@ -303,11 +303,11 @@ def test_text_output_names_each_change(repo: GitSite, capsys: pytest.CaptureFixt
     assert code == 0
     assert out.startswith("Plan changes from v1 (") and "to v2 (" in out
     lines = [line.strip() for line in out.splitlines()]
-    assert ("DM-A  Alert pipeline ready  2021-04-01 → 2021-06-15  +75 days  "
+    assert ("DM-A  Alert pipeline ready  2021-04-01 → 2021-06-15 (+75 days)  "
             "now after the status date 2021-05-10; now after LDM-503-10, which it is a feature of") in lines
     assert "DM-D  Templates built  2021-03-11  +10 days (2021-03-01)" in lines
     assert "DM-B  Alert database ready  02C.03 → 02C.04" in lines
-    assert "DM-E  Calibration done  2021-08-01 → 2021-09-01  +31 days  crosses release LDM-503-11" in lines
+    assert "DM-E  Calibration done  2021-08-01 → 2021-09-01 (+31 days)  crosses release LDM-503-11" in lines
     assert "science-pipelines  Science Pipelines  owner  ann → cat" in lines
     assert "alert-production  Alert Production  owner  ann (inherited) → none" in lines
     assert "Milestones: 9 → 9 (completed 1 → 2, overdue 2 → 1, open 6 → 6)" in lines
@@ -406,7 +406,7 @@ def test_markdown_is_tables_under_headings(repo: GitSite, capsys: pytest.Capture
         "Milestones: 9 → 9", "Products: 3 → 3", "Documents: 1 → 2", "People: 3 → 4", "Roles: 1 → 1",
         "Requirements: 2 → 1"]
     rows = {tuple(td.get_text() for td in tr.find_all("td")) for tr in page.find_all("tr")}
-    assert ("DM-A", "Alert pipeline ready", "2021-04-01 → 2021-06-15", "+75 days",
+    assert ("DM-A", "Alert pipeline ready", "2021-04-01 → 2021-06-15 (+75 days)",
             "⚠️ now after the status date 2021-05-10; now after LDM-503-10, which it is a feature of") in rows
     assert ("dmpm", "DM Project Manager", "holders", "+cat") in rows
 

@@ -122,10 +122,10 @@ def milestone_sections(diff: PlanDiff) -> list[Section]:
             [c.key, c.label, c.date.isoformat(), f"{_days(c.days)} ({c.forecast})"] for c in s.closed[name]]))
     sections += [
         Section("Reopened", ["id", "name", "was"], [[c.key, c.label, f"{c.field} {c.date}"] for c in s.reopened]),
-        Section("Re-forecast", ["id", "name", "forecast", "slip", "crosses"], [
-            [r.key, r.label, f"{r.old} → {r.new}", _days(r.days), _marks(diff, r)] for r in s.reforecast], flag=4),
-        Section("Re-baselined (due date)", ["id", "name", "due", "moved"], [
-            [r.key, r.label, f"{r.old} → {r.new}", _days(r.days)] for r in s.rebaselined]),
+        Section("Re-forecast", ["id", "name", "forecast (slip)", "moves across"], [
+            [r.key, r.label, f"{r.old} → {r.new} ({_days(r.days)})", _marks(diff, r)] for r in s.reforecast], flag=3),
+        Section("Re-baselined (due date)", ["id", "name", "due (moved)"], [
+            [r.key, r.label, f"{r.old} → {r.new} ({_days(r.days)})"] for r in s.rebaselined]),
     ]
     shown = {f for f, _ in MILESTONE_SECTIONS}
     for field, title in MILESTONE_SECTIONS:
