@@ -3,9 +3,10 @@
     .venv/bin/python benchmarks/diff.py 2000 [--repeat 5]
 
 Generates the data set (benchmarks/generate.py) in a temporary git repository, commits it,
-then commits a typical status update: 100 milestones re-forecast, 20 completed, 10 added,
-5 removed, one product's owner changed.  Times the ``dmsite`` console script (a new process
-each run, as CI runs it) for BASE HEAD in each format, and BASE against the work tree.
+then commits a status update touching every file (100 milestones re-forecast, 20 completed,
+10 added, 5 removed, one product's owner changed), then a one-file edit (a milestone renamed).
+Times the ``dmsite`` console script (a new process each run, as CI runs it): wall time and the
+process's CPU time (user + system, which the load of a shared machine does not inflate).
 """
 
 from __future__ import annotations
@@ -15,6 +16,7 @@ import datetime as dt
 import json
 import os
 import platform
+import resource
 import shutil
 import subprocess
 import sys
@@ -65,15 +67,23 @@ def status_update(data: Path) -> None:
     products.write_text(products.read_text(encoding="utf-8").replace("owner: person-10", "owner: person-19", 1))
 
 
-def timed(root: Path, *args: str) -> tuple[float, str]:
-    start = time.perf_counter()
+def timed(root: Path, *args: str) -> tuple[float, float, str]:
+    """Wall and CPU seconds of one ``dmsite diff`` process, and what it printed."""
     command = [str(DMSITE), "diff", *args, "--data", "data", "--status-date", STATUS_DATE.isoformat()]
-    done = subprocess.run(command, cwd=root, capture_output=True, text=True,
-                          check=False)
+    before = resource.getrusage(resource.RUSAGE_CHILDREN)
+    start = time.perf_counter()
+    done = subprocess.run(command, cwd=root, capture_output=True, text=True, check=False)
     seconds = time.perf_counter() - start
+    after = resource.getrusage(resource.RUSAGE_CHILDREN)
     if done.returncode != 0:
         sys.exit(f"dmsite diff failed:\n{done.stderr}{done.stdout}")
-    return seconds, done.stdout
+    cpu = after.ru_utime - before.ru_utime + after.ru_stime - before.ru_stime
+    return seconds, cpu, done.stdout
+
+
+def one_file_edit(data: Path) -> None:
+    path = data / "milestones" / "02C.05.yaml"
+    path.write_text(path.read_text(encoding="utf-8").replace("name: Synthetic milestone 5 of", "name: Renamed 5 of", 1))
 
 
 def main() -> None:
@@ -89,25 +99,29 @@ def main() -> None:
         git(root, "commit", "-q", "-m", "plan")
         status_update(root / "data")
         git(root, "commit", "-q", "-am", "status update")
-        _, out = timed(root, "HEAD~1", "HEAD", "--format", "json")
-        found = json.loads(out)
+        one_file_edit(root / "data")
+        git(root, "commit", "-q", "-am", "one file")
+        found = json.loads(timed(root, "HEAD~2", "HEAD~1", "--format", "json")[2])
         schedule = found["schedule"]
-        print(f"{args.n} milestones; the change: {len(schedule['reforecast'])} re-forecast, "
+        print(f"{args.n} milestones; the status update: {len(schedule['reforecast'])} re-forecast, "
               f"{len(schedule['closed']['completed'])} completed, {len(found['kinds']['milestones']['added'])} added, "
               f"{len(found['kinds']['milestones']['removed'])} removed, {len(found['product_roles'])} product roles")
-        git(root, "checkout", "-q", "HEAD~1", "--", "data")  # the work tree back at BASE's data
         cases = {
-            "HEAD~1 HEAD (text)": ("HEAD~1", "HEAD"),
-            "HEAD~1 HEAD --format markdown": ("HEAD~1", "HEAD", "--format", "markdown"),
-            "HEAD~1 HEAD --format json": ("HEAD~1", "HEAD", "--format", "json"),
-            "HEAD (work tree = HEAD~1)": ("HEAD",),
+            "HEAD~2 HEAD~1": ("status update, text", ("HEAD~2", "HEAD~1")),
+            "HEAD~2 HEAD~1 --format markdown": ("status update, PR comment", ("HEAD~2", "HEAD~1", "--format", "markdown")),
+            "HEAD~2 HEAD~1 --format json": ("status update, JSON", ("HEAD~2", "HEAD~1", "--format", "json")),
+            "HEAD~1 HEAD --format markdown": ("one file changed", ("HEAD~1", "HEAD", "--format", "markdown")),
+            "HEAD~2": ("against the work tree", ("HEAD~2",)),
         }
         print(f"machine: {platform.machine()}, {os.cpu_count()} cores, Python {platform.python_version()}, "
-              f"load average {os.getloadavg()[0]:.2f}")
-        print("| command | min | median | runs |\n|---|---|---|---|")
-        for label, argv in cases.items():
-            times = sorted(timed(root, *argv)[0] for _ in range(args.repeat))
-            print(f"| `dmsite diff {label}` | {times[0]:.2f} s | {times[len(times) // 2]:.2f} s | {len(times)} |")
+              f"load average before {os.getloadavg()[0]:.2f}")
+        print("| command | change | wall min / median | CPU min |\n|---|---|---|---|")
+        for argv_text, (label, argv) in cases.items():
+            runs = [timed(root, *argv)[:2] for _ in range(args.repeat)]
+            walls = sorted(w for w, _ in runs)
+            print(f"| `dmsite diff {argv_text}` | {label} | {walls[0]:.2f} / {walls[len(walls) // 2]:.2f} s "
+                  f"| {min(c for _, c in runs):.2f} s |")
+        print(f"load average after {os.getloadavg()[0]:.2f}")
     finally:
         shutil.rmtree(root, ignore_errors=True)
 

@@ -102,8 +102,8 @@ def _read_blobs(root: Path, shas: list[str]) -> dict[str, bytes]:
     return blobs
 
 
-def catalog_at(root: Path, commit: str, rel: str, status_date: dt.date) -> Catalog:
-    """The catalog of the data folder *rel* as *commit* has it."""
+def catalog_at(root: Path, commit: str, rel: str, status_date: dt.date, cache_dir: Path | None = None) -> Catalog:
+    """The catalog of the data folder *rel* as *commit* has it (*cache_dir*: see ``load.load_data``)."""
     files = _data_blobs(root, commit, rel)
     contents = _read_blobs(root, [sha for sha, _ in files])
     with tempfile.TemporaryDirectory(prefix="dmsite-diff-") as scratch:
@@ -114,7 +114,7 @@ def catalog_at(root: Path, commit: str, rel: str, status_date: dt.date) -> Catal
             target = tree / path
             target.parent.mkdir(parents=True, exist_ok=True)
             target.write_bytes(contents[sha])
-        return build_catalog(data_dir, status_date, base=tree)
+        return build_catalog(data_dir, status_date, base=tree, cache_dir=cache_dir)
 
 
 @dataclass(frozen=True)
@@ -146,11 +146,12 @@ def compare(data_dir: Path, base: str, head: str | None = None, status_date: dt.
     else:
         head_commit, head_date = resolve(root, head)
     day = status_date or max(base_date, head_date)
-    old = Side(_label(base, base_commit), base_commit, base_date, catalog_at(root, base_commit, rel, day))
-    if head is None or head_commit is None:
-        new_catalog = build_catalog(data_dir, day, base=root)
-        new = Side(WORK_TREE, None, head_date, new_catalog)
-    else:
-        new = Side(_label(head, head_commit), head_commit, head_date, catalog_at(root, head_commit, rel, day))
+    with tempfile.TemporaryDirectory(prefix="dmsite-diff-records-") as records:
+        cache = Path(records)  # a file the two sides have alike is parsed once
+        old = Side(_label(base, base_commit), base_commit, base_date, catalog_at(root, base_commit, rel, day, cache))
+        if head is None or head_commit is None:
+            new = Side(WORK_TREE, None, head_date, build_catalog(data_dir, day, base=root, cache_dir=cache))
+        else:
+            new = Side(_label(head, head_commit), head_commit, head_date, catalog_at(root, head_commit, rel, day, cache))
     diff = None if old.catalog.errors or new.catalog.errors else plan_diff(old.catalog, new.catalog)
     return Comparison(old, new, diff)
