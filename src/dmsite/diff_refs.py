@@ -102,9 +102,10 @@ def _read_blobs(root: Path, shas: list[str]) -> dict[str, bytes]:
     return blobs
 
 
-def catalog_at(root: Path, commit: str, rel: str, status_date: dt.date, cache_dir: Path | None = None) -> Catalog:
+def catalog_at(root: Path, commit: str, rel: str, status_date: dt.date, cache_dir: Path | None = None,
+               files: list[tuple[str, str]] | None = None) -> Catalog:
     """The catalog of the data folder *rel* as *commit* has it (*cache_dir*: see ``load.load_data``)."""
-    files = _data_blobs(root, commit, rel)
+    files = _data_blobs(root, commit, rel) if files is None else files
     contents = _read_blobs(root, [sha for sha, _ in files])
     with tempfile.TemporaryDirectory(prefix="dmsite-diff-") as scratch:
         tree = Path(scratch)
@@ -146,12 +147,19 @@ def compare(data_dir: Path, base: str, head: str | None = None, status_date: dt.
     else:
         head_commit, head_date = resolve(root, head)
     day = status_date or max(base_date, head_date)
+    base_files = _data_blobs(root, base_commit, rel)
+    head_files = _data_blobs(root, head_commit, rel) if head_commit else None
+    # A file both sides have alike is parsed once, through a records cache kept for this comparison;
+    # when the sides share no file (a status update touching every file) caching would only cost time.
+    shared = head_files is None or bool(set(base_files) & set(head_files))
     with tempfile.TemporaryDirectory(prefix="dmsite-diff-records-") as records:
-        cache = Path(records)  # a file the two sides have alike is parsed once
-        old = Side(_label(base, base_commit), base_commit, base_date, catalog_at(root, base_commit, rel, day, cache))
+        cache = Path(records) if shared else None
+        old_catalog = catalog_at(root, base_commit, rel, day, cache, base_files)
+        old = Side(_label(base, base_commit), base_commit, base_date, old_catalog)
         if head is None or head_commit is None:
             new = Side(WORK_TREE, None, head_date, build_catalog(data_dir, day, base=root, cache_dir=cache))
         else:
-            new = Side(_label(head, head_commit), head_commit, head_date, catalog_at(root, head_commit, rel, day, cache))
+            new_catalog = catalog_at(root, head_commit, rel, day, cache, head_files)
+            new = Side(_label(head, head_commit), head_commit, head_date, new_catalog)
     diff = None if old.catalog.errors or new.catalog.errors else plan_diff(old.catalog, new.catalog)
     return Comparison(old, new, diff)
