@@ -106,10 +106,13 @@ def test_pull_requests_validate_build_strictly_diff_and_hand_over_the_site() -> 
     pr = load("pr.yml")
     assert "pull_request" in pr["on"] and pr["permissions"] == {"contents": "read"}  # runs the PR's code
     commands = runs(pr, "site")
-    assert commands.index("make validate EXTRAS=") < commands.index("make html EXTRAS=") < commands.index("dmsite diff")
+    assert commands.index("make validate EXTRAS=") < commands.index("dmsite diff") < commands.index("make html EXTRAS=")
     assert "linkcheck" not in commands  # outside sites never block a PR (linkcheck.yml)
-    assert '"$BASE"' in commands and pr["jobs"]["site"]["steps"][-4]["env"]["BASE"].startswith(
-        "${{ github.event.pull_request.base.sha")
+    diff_step = next(s for s in steps(pr, "site") if "dmsite diff" in s.get("run", ""))
+    assert '"$BASE"' in commands and diff_step["env"]["BASE"].startswith("${{ github.event.pull_request.base.sha")
+    number = next(s for s in steps(pr, "site") if s.get("uses", "").startswith("actions/upload-artifact@")
+                  and s["with"]["name"] == "pr")
+    assert number["if"].startswith("always()")
     assert "--format markdown" in commands and "GITHUB_STEP_SUMMARY" in commands
     uploads = {s["with"]["name"]: s["with"]["path"] for s in steps(pr, "site") if "upload-artifact" in s.get("uses", "")}
     assert uploads == {"site": "_build/html", "pr": "_build/pr"}
@@ -136,7 +139,9 @@ def test_preview_runs_trusted_code_deploys_comments_and_links_the_preview() -> N
     preview = load("pr-preview.yml")
     assert preview["on"]["workflow_run"] == {"workflows": [load("pr.yml")["name"]], "types": ["completed"]}
     job = preview["jobs"]["preview"]
-    assert "conclusion == 'success'" in job["if"]
+    assert "success" in job["if"] and "failure" in job["if"]  # a failed build still gets the comment (its errors)
+    deploy = next(s for s in steps(preview, "preview") if s.get("name", "").startswith("Deploy the preview"))
+    assert "env.BUILT == 'true'" in deploy["if"] and "env.SAME_REPO == 'true'" in deploy["if"]
     checkout = steps(preview, "preview")[0]
     assert checkout["uses"].startswith("actions/checkout@") and "ref" not in checkout["with"]  # the default branch
     commands = runs(preview, "preview")
