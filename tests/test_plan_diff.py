@@ -186,7 +186,7 @@ HEAD = {
         - id: LDM-503-09
           name: Release test 9, done early
           due: 2021-08-20
-          completed: 2021-05-01
+          completed: 2021-05-02
         """,
 }
 
@@ -307,6 +307,8 @@ def test_text_output_names_each_change(repo: GitSite, capsys: pytest.CaptureFixt
             "now after the status date 2021-05-10; now after LDM-503-10, which it is a feature of") in lines
     assert "DM-D  Templates built  2021-03-11  +10 days (2021-03-01)" in lines
     assert "DM-B  Alert database ready  02C.03 → 02C.04" in lines
+    assert "LDM-503-09  Release test 9, done early  completed  2021-05-01 → 2021-05-02" in lines  # an edit
+    assert not [line for line in lines if line.startswith("DM-A ") and "forecast  " in line]  # shown as re-forecast
     assert "DM-E  Calibration done  2021-08-01 → 2021-09-01 (+31 days)  crosses release LDM-503-11" in lines
     assert "science-pipelines  Science Pipelines  owner  ann → cat" in lines
     assert "alert-production  Alert Production  owner  ann (inherited) → none" in lines

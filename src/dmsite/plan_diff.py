@@ -14,7 +14,6 @@ from .schedule import DEFAULT_TEST_PATTERN, test_milestones
 # Date fields that close a milestone (it leaves the open schedule on that day).  A milestone
 # that gains one is reported under the field's name; one that loses it is reopened.
 CLOSING_FIELDS: tuple[str, ...] = ("completed",)
-SCHEDULE_FIELDS = frozenset({"due", "forecast", *CLOSING_FIELDS})  # reported as schedule events
 PRODUCT_ROLES = ("owner", "manager")  # compared as the effective (inherited) person
 _LABEL_FIELDS = ("name", "title", "definition")
 
@@ -151,6 +150,17 @@ class ScheduleChanges:
     @property
     def empty(self) -> bool:
         return not (any(self.closed.values()) or self.reopened or self.reforecast or self.rebaselined)
+
+    def explained(self) -> dict[str, set[str]]:
+        """Per milestone, the fields whose change an event above reports (the rest are plain edits)."""
+        found: dict[str, set[str]] = {}
+        for closing in (*(c for cs in self.closed.values() for c in cs), *self.reopened):
+            found.setdefault(closing.key, set()).add(closing.field)
+        for r in self.reforecast:
+            found.setdefault(r.key, set()).add("forecast")
+        for b in self.rebaselined:
+            found.setdefault(b.key, set()).add("due")
+        return found
 
 
 @dataclass(frozen=True)

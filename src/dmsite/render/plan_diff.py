@@ -12,7 +12,6 @@ from typing import Any
 from ..model import KINDS, Milestone
 from ..plan_diff import (
     CLOSING_FIELDS,
-    SCHEDULE_FIELDS,
     Closing,
     FieldChange,
     PlanDiff,
@@ -131,8 +130,9 @@ def milestone_sections(diff: PlanDiff) -> list[Section]:
     for field, title in MILESTONE_SECTIONS:
         sections.append(Section(title, ["id", "name", "change"], [
             [c.key, c.label, change_text(f)] for c, f in diff.edits("milestones", [field])]))
-    sections.append(Section("Other edits", ["id", "name", "field", "change"], _edit_rows(
-        diff.edits("milestones", exclude=shown | SCHEDULE_FIELDS))))
+    explained = s.explained()  # e.g. a completed milestone's new completion date is an edit, not an event
+    others = [(c, f) for c, f in diff.edits("milestones", exclude=shown) if f.field not in explained.get(c.key, ())]
+    sections.append(Section("Other edits", ["id", "name", "field", "change"], _edit_rows(others)))
     return sections
 
 
