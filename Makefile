@@ -5,6 +5,7 @@ BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed
 SPHINXOPTS ?= -W --keep-going -j auto
 PORT   ?= 8000
+EXTRAS ?= test  # the optional dependencies installed into .venv; `make html EXTRAS=` installs only what building needs
 
 # PDF building: XeLaTeX (the data is Unicode), the LaTeX packages Sphinx uses, latexmk, FreeFont faces,
 # rsvg-convert for the SVG charts and pdftotext for the PDF tests (Debian package names).
@@ -27,7 +28,7 @@ help:
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
 	$(BIN)/python -m pip install --quiet --upgrade pip
-	$(BIN)/python -m pip install --quiet -e '.[test]'
+	$(BIN)/python -m pip install --quiet -e '.$(if $(strip $(EXTRAS)),[$(strip $(EXTRAS))])'
 	@touch $@
 
 system-deps:

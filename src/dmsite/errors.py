@@ -55,3 +55,15 @@ class PublishError(DmsiteError):
 
 class ExportError(DmsiteError):
     """A scheduling-tool export cannot be imported (a missing sheet or column, a bad row); the message says which."""
+
+
+class RefError(DmsiteError):
+    """``dmsite diff``: the repository, a ref or the data folder cannot be read (the message says which)."""
+
+
+class PreviewError(DmsiteError):
+    """A PR preview cannot be deployed or removed: git refused, or the options cannot work."""
+
+
+class PushRejected(PreviewError):
+    """A push lost a race with another push to the published branch: fetch again and retry."""

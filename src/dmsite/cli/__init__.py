@@ -1,4 +1,4 @@
-"""The ``dmsite`` command: validate, schema, export, new."""
+"""The ``dmsite`` command: validate, schema, export, new, publish, diff."""
 
 from __future__ import annotations
 
@@ -13,8 +13,10 @@ from ..data.schema import write_schemas
 from ..errors import DmsiteError, SettingsError
 from ..render.exports import EXPORTERS
 from ..settings import STATUS_DATE_ENV
+from ..vcs.preview import add_parser as add_preview_parser
 from ..vcs.switcher import DEFAULT_TAG_PATTERNS
 from . import validate
+from .diff import add_diff_command
 from .importing import add_import_command
 from .new import STUB_KINDS, new_record
 
@@ -22,6 +24,8 @@ DEFAULT_DATA_DIR = Path("content/data")
 
 
 def _date(text: str) -> dt.date:
+    if text == "today":  # e.g. a pre-commit hook: data edited today may say it was completed today
+        return dt.date.today()
     try:
         return dt.date.fromisoformat(text)
     except ValueError:
@@ -77,7 +81,7 @@ def cmd_publish(args: argparse.Namespace) -> int:
         repo_dir=args.repo, site_dir=args.site_dir, branch=None if args.no_branch else args.branch,
         latest_name=args.latest_name, tag_patterns=args.tags or DEFAULT_TAG_PATTERNS, base_url=args.base_url,
         conf_dir=args.conf_dir, source_dir=args.source_dir, force=args.force, jobs=args.jobs,
-        sphinx_args=("-W", "--keep-going") if args.strict else (),
+        sphinx_args=("-W", "--keep-going") if args.strict else (), keep=args.keep, cache_dir=args.cache_dir,
     )
     try:
         result = publish(options, say=print)
@@ -103,7 +107,7 @@ def parser() -> argparse.ArgumentParser:
         p.add_argument("data_dir", nargs="?", type=Path, default=DEFAULT_DATA_DIR,
                        help=f"data directory (default: {DEFAULT_DATA_DIR})")
         p.add_argument("--status-date", type=_date, default=None,
-                       help=f"the date 'today' for overdue checks (default: {STATUS_DATE_ENV} in the environment, "
+                       help=f"the date 'today' for overdue checks, or 'today' (default: {STATUS_DATE_ENV} in the environment, "
                             "else dmsite_status_date in the site's conf.py, else the date of the data's last commit)")
         settings = p.add_mutually_exclusive_group()
         settings.add_argument("--conf", type=Path, metavar="PATH",
@@ -164,8 +168,14 @@ def parser() -> argparse.ArgumentParser:
     pub.add_argument("--force", action="store_true", help="rebuild versions already published")
     pub.add_argument("-j", "--jobs", default="auto", help="parallel Sphinx processes per build (default: auto)")
     pub.add_argument("--strict", action="store_true", help="treat Sphinx warnings as errors")
+    pub.add_argument("--keep", type=int, metavar="N",
+                     help="keep only the N newest releases (switcher order) besides the branch; older release "
+                          "folders are removed and not built (default: keep every release)")
+    pub.add_argument("--cache-dir", type=Path, help="keep graph layouts and parsed records here between runs")
     pub.set_defaults(run=cmd_publish)
     add_import_command(sub)
+    add_diff_command(sub, _date)
+    add_preview_parser(sub)
     return main
 
 

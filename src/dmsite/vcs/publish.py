@@ -64,6 +64,8 @@ class PublishOptions:
     force: bool = False
     jobs: str = "1"
     sphinx_args: Sequence[str] = ()
+    keep: int | None = None  # keep the branch and the N newest releases (switcher order); remove older ones
+    cache_dir: Path | None = None  # graph layouts and parsed records, kept between runs (default: thrown away)
 
 
 @dataclass
@@ -73,6 +75,7 @@ class PublishResult:
     failed: list[tuple[Version, str]] = field(default_factory=list)  # (version, why)
     ignored: list[str] = field(default_factory=list)  # refs that cannot be versions, with the reason
     published: list[Version] = field(default_factory=list)  # every version in the site, switcher order
+    pruned: list[str] = field(default_factory=list)  # release folders removed by the ``keep`` rule
     preferred: str | None = None
 
     @property
@@ -248,7 +251,8 @@ def build_version(repo: git.Repo, version: Version, options: PublishOptions, wor
         command = [
             sys.executable, "-m", "sphinx", "-b", "html", "-q", "-j", options.jobs,
             "-c", str(conf_dir), "-d", str(work / f"doctrees-{version.version}"),
-            "-D", f"dmsite_cache_dir={work / 'cache'}", *options.sphinx_args, str(source_dir), str(out),
+            "-D", f"dmsite_cache_dir={(options.cache_dir or work / 'cache').resolve()}", *options.sphinx_args,
+            str(source_dir), str(out),
         ]
         env = {**os.environ, VERSION_ENV: version.version, SWITCHER_ENV: SWITCHER_URL}
         done = subprocess.run(command, cwd=tree, env=env, capture_output=True, text=True, check=False)
@@ -335,6 +339,8 @@ def publish(options: PublishOptions, say: Callable[[str], None] = lambda line: N
         versions, result.ignored = select_versions(repo, options)
         for line in result.ignored:
             say(f"ignored {line}")
+        kept = kept_releases(versions, site_dir, options)
+        versions = [v for v in versions if v.kind != "release" or kept is None or v.version in kept]
         work = _staging(site_dir, "work")
         try:
             for version in versions:
@@ -348,9 +354,35 @@ def publish(options: PublishOptions, say: Callable[[str], None] = lambda line: N
                     and result.failed[-1][0] == version else f"built {version.version}")
         finally:
             shutil.rmtree(work, ignore_errors=True)
+        result.pruned = prune(site_dir, kept, options.latest_name)
+        for name in result.pruned:
+            say(f"removed {name}: older than the {options.keep} newest releases (--keep)")
         result.published, preferred = write_root_files(site_dir, options.base_url, options.latest_name)
         result.preferred = preferred.version if preferred else None
     return result
+
+
+def kept_releases(versions: Sequence[Version], site_dir: Path, options: PublishOptions) -> set[str] | None:
+    """With ``keep``: the names of the N newest releases among the tags and the site's folders (None: keep all)."""
+    if options.keep is None:
+        return None
+    names = {v.version for v in versions if v.kind == "release"}
+    names |= {v.version for v in published_versions(site_dir, options.latest_name) if v.kind == "release"}
+    return set(sorted(names, key=_natural_key, reverse=True)[: max(options.keep, 0)])
+
+
+def prune(site_dir: Path, kept: set[str] | None, latest_name: str = "latest") -> list[str]:
+    """Remove the release folders not *kept* (each swapped out, then deleted); the names removed."""
+    if kept is None:
+        return []
+    removed = []
+    for version in published_versions(site_dir, latest_name):
+        if version.kind == "release" and version.version not in kept:
+            backup = site_dir.parent / f".{site_dir.name}.pruned-{version.version}"
+            os.rename(site_dir / version.version, backup)
+            shutil.rmtree(backup, ignore_errors=True)
+            removed.append(version.version)
+    return removed
 
 
 def _publish_one(
