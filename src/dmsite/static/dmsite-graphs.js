@@ -4,7 +4,7 @@
 (function () {
   "use strict";
 
-  var LEGIBLE = 0.75; // the smallest starting scale: 10 pt labels at about 10 px
+  var LABEL_PX = 10; // labels open at least this big on screen (their median size)
   var STEP = 0.3; // one zoom step (the scale is multiplied by e^0.3)
   var PAN = 60; // pixels an arrow key moves the view
   var SVGNS = "http://www.w3.org/2000/svg";
@@ -53,14 +53,24 @@
 
   // The start of a view of a graph of natural *size* in a port *width* wide: its scale, the port height and
   // the offset of the graph's top-left corner in the port.
+  // The scale at which the graph's median label is LABEL_PX on screen.
+  function legibleScale(svg, size) {
+    var box = svg.viewBox && svg.viewBox.baseVal, perUnit = box && box.width ? size.w / box.width : 1;
+    var sizes = Array.prototype.filter.call(svg.querySelectorAll("text"), function (t) { return t.textContent.trim(); })
+      .map(function (t) { return parseFloat(window.getComputedStyle(t).fontSize) || 10; }).sort(function (a, b) { return a - b; });
+    var median = sizes.length ? sizes[Math.floor(sizes.length / 2)] * perUnit : 13;
+    return clamp(LABEL_PX / median, 0.4, 1.5);
+  }
+
   function plan(svg, size, width, maxHeight) {
+    var legible = legibleScale(svg, size);
     var fitWidth = Math.min(1, width / size.w);
     var fitAll = Math.min(fitWidth, maxHeight / size.h);
-    if (fitAll >= LEGIBLE) {
+    if (fitAll >= legible) {
       var s = fitAll;
       return { scale: s, fits: true, height: size.h * s, x: (width - size.w * s) / 2, y: 0, fitAll: fitAll };
     }
-    var scale = fitWidth >= LEGIBLE ? fitWidth : LEGIBLE;
+    var scale = fitWidth >= legible ? fitWidth : legible;
     var height = Math.min(size.h * scale, maxHeight);
     var focus = focusPoint(svg, size);
     function offset(port, extent, at) {
