@@ -24,7 +24,8 @@
   }
 
   // Where a graph should open: on milestones still to do (the leftmost open or overdue one of the element
-  // shown), else on the node with the most lines (the head of a tree), else a chart's top left (its labels).
+  // shown), else a burndown's status date, else on the node with the most lines (the head of a tree), else a
+  // chart's top left (its labels).
   // Returns a point in the SVG's own pixels.
   function focusPoint(svg, size) {
     var box = svg.getBoundingClientRect();
@@ -39,6 +40,8 @@
       if (!best || at.x < best.x - 1 || (Math.abs(at.x - best.x) <= 1 && at.y < best.y)) best = at;
     });
     if (best) return best;
+    var today = svg.classList.contains("dm-burndown") && svg.querySelector(".dm-today line");
+    if (today) return { x: centre(today).x, y: size.h / 2 }; // a burndown: around the status date
     var degree = {};
     svg.querySelectorAll("g.edge > title").forEach(function (title) {
       title.textContent.split("->").forEach(function (end) { end = end.trim(); degree[end] = (degree[end] || 0) + 1; });
