@@ -344,3 +344,29 @@ def test_entries_show_a_permalink_and_long_pages_a_list_of_entries(url: str, chr
     finally:
         reader.close()
     assert reader.errors == []
+
+
+def test_the_home_page_tells_the_state_of_the_project(url: str, chromium: Any) -> None:
+    reader = Reader(chromium, PHONE, "light")
+    page = reader.page
+    try:
+        reader.open(url + "milestones/index.html")
+        summary = page.locator("p.dm-summary").first.inner_text()
+        total, completed, incomplete, late = (int(n) for n in re.search(
+            r"tracking (\d+) milestones.*?(\d+) have been completed.*?Of the (\d+) incomplete milestones, (\d+) are late",
+            summary, re.S).groups())
+        reader.open(url + "index.html")
+        cards = dict(zip(page.locator(".dm-count-label").all_inner_texts(),
+                         map(int, page.locator(".dm-count-number").all_inner_texts()), strict=True))
+        assert cards == {"milestones": total, "completed": completed, "overdue": late, "open, on schedule": incomplete - late}
+        assert page.locator("p.dm-summary").first.inner_text().split(":", 1)[1] == summary.split(":", 1)[1]
+        assert "status at 2021-05-10" in page.locator("p.dm-provenance").inner_text()
+        assert page.locator("ul.dm-dashboard-list").first.locator("li").count() == 5  # the worst few overdue
+        assert page.locator(".dm-dashboard .dm-viewer svg.dm-burndown").is_visible()
+        first_nav = page.locator(".bd-navbar-elements a, .bd-sidebar-primary .navbar-nav a").first.inner_text()
+        assert first_nav.strip() == "Milestones"
+        page.locator(".dm-card-overdue").click()
+        page.wait_for_url("**/milestones/overdue.html")
+    finally:
+        reader.close()
+    assert reader.errors == []

@@ -13,7 +13,7 @@ from sphinx.config import Config
 from sphinx.environment import BuildEnvironment
 
 from .. import __version__
-from . import base, documents, domain, graphs, history, inputs, milestones, products, reading, records, state
+from . import base, dashboard, documents, domain, graphs, history, inputs, milestones, products, reading, records, state
 
 PACKAGE_DIR = Path(__file__).resolve().parent.parent
 
@@ -84,6 +84,6 @@ def setup(app: Sphinx) -> dict[str, Any]:
     app.add_css_file("dmsite.css")
     app.add_js_file("dmsite.js", defer="defer")
     reading.setup(app)
-    for area in (records, milestones, products, documents, history, graphs, inputs):
+    for area in (records, milestones, products, documents, history, graphs, inputs, dashboard):
         area.setup(app)
     return {"version": __version__, "parallel_read_safe": True, "parallel_write_safe": True, "env_version": 1}
