@@ -240,6 +240,9 @@ def test_switcher_lists_versions_and_keeps_the_page(published: Published, browse
         assert [a.strip() for a in menu.locator("a").all_inner_texts()] == [
             "latest (main)", "v2 newest", "v1"]
         button.click()
+        shown = menu.bounding_box()
+        assert shown["x"] >= 0 and shown["x"] + shown["width"] <= page.viewport_size["width"]  # inside the window
+        assert page.locator(".bd-header").bounding_box()["height"] < 90  # the header stays on one row
         menu.get_by_text("v1", exact=True).click()
         page.wait_for_url(f"{url}v1/about.html")
         assert page.locator("h1").first.inner_text().startswith("About")

@@ -59,8 +59,11 @@ def candidates(counts: Mapping[str, int], terms: Iterable[str], ignore: Iterable
     return sorted(unknown, key=lambda item: (-item[1], item[0]))
 
 
+_INLINE_MATH = re.compile(r"\$(?=\S)([^$<>\n]*?\S)\$(?!\d)")  # "$> 5$" of LaTeX sources, shown "> 5" (not "$5 or $6")
+
+
 def _definition(term: Term) -> str:
-    rendered = markdown(term.definition).strip()
+    rendered = _INLINE_MATH.sub(r'<span class="dm-math">\1</span>', markdown(term.definition).strip())
     if rendered.startswith("<p>") and rendered.endswith("</p>") and rendered.count("<p>") == 1:
         rendered = rendered[3:-4]
     return rendered
@@ -79,7 +82,7 @@ def acronyms_table(terms: Iterable[Term], entries: bool = False, caption: str = 
             return f'<span class="dm-entry" id="{esc(anchor("term", term.term))}">{esc(term.term)}</span>'
         return link("term", term.term)
 
-    rows = sorted(terms, key=lambda t: t.term)
+    rows = sorted(terms, key=lambda t: (t.term.casefold(), t.term))  # "Alert", "alert packet", "AP"
     if not rows:
         return '<p class="dm-acronyms dm-empty">No glossary terms are used here.</p>'
     columns = [
