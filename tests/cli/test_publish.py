@@ -97,7 +97,7 @@ def test_one_folder_per_version_with_switcher_versions_and_redirect(published: P
     switcher = json.loads((site_dir / "switcher.json").read_text())
     assert switcher == [
         {"name": "latest (main)", "version": "latest", "url": "/latest/"},
-        {"name": "v2 (newest release)", "version": "v2", "url": "/v2/", "preferred": True},
+        {"name": "v2", "version": "v2", "url": "/v2/", "preferred": True},
         {"name": "v1", "version": "v1", "url": "/v1/"},
     ]
     listing = json.loads((site_dir / "versions.json").read_text())
@@ -234,14 +234,23 @@ def test_switcher_lists_versions_and_keeps_the_page(published: Published, browse
         page.goto(f"{url}v2/about.html")
         button = page.locator(".version-switcher__button").first
         page.wait_for_function("document.querySelectorAll('.version-switcher__menu a').length >= 3")
-        assert button.inner_text().strip() == "v2 (newest release)"
+        page.wait_for_selector(".version-switcher__button .dm-newest-badge", state="attached")
+        assert button.inner_text().split() == ["v2", "newest"]  # a short name and its badge
         menu = page.locator(".version-switcher__menu").first
         assert [a.strip() for a in menu.locator("a").all_inner_texts()] == [
-            "latest (main)", "v2 (newest release)", "v1"]
+            "latest (main)", "v2 newest", "v1"]
         button.click()
+        shown = menu.bounding_box()
+        assert shown["x"] >= 0 and shown["x"] + shown["width"] <= page.viewport_size["width"]  # inside the window
+        assert page.locator(".bd-header").bounding_box()["height"] < 90  # the header stays on one row
         menu.get_by_text("v1", exact=True).click()
         page.wait_for_url(f"{url}v1/about.html")
         assert page.locator("h1").first.inner_text().startswith("About")
+        # an older version says so, and links to the same page in the newest one
+        to_newest = page.locator("#bd-header-version-warning a.pst-button-link-to-stable-version")
+        to_newest.wait_for()
+        assert "v1" in page.locator("#bd-header-version-warning").inner_text()
+        assert to_newest.get_attribute("href") == "/v2/about.html"
         assert browser_page.errors == []
 
         # a page the other version does not have: land on that version's home page

@@ -185,6 +185,10 @@ PAGES: dict[str, str] = {
         :::{dm-burndown}
         :::
 
+        :::{dm-dashboard}
+        :subject: The <b>hostile</b> dashboard
+        :::
+
         :::{dm-milestone-exports}
         :::
 

@@ -7,7 +7,7 @@ machines (no font metrics or timestamps), styled by CSS and linkable to records.
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 
 from ..analyses.schedule import Burndown
@@ -189,7 +189,9 @@ def burndown_table(data: Burndown) -> str:
 # -- Gantt ---------------------------------------------------------------------
 
 ROW_H = 22
-LABEL_W = 230
+LABEL_W = 300
+LABEL_CHARS = 40  # longer names are cut (the row's tooltip and the entry have them whole)
+GANTT_LEGEND_H = 28
 
 
 def gantt_svg(catalog: Catalog, milestones: Sequence[Milestone], title: str = "Milestone schedule") -> str:
@@ -203,8 +205,9 @@ def gantt_svg(catalog: Catalog, milestones: Sequence[Milestone], title: str = "M
     start = dt.date(min(days).year, 1, 1)
     end = dt.date(max(days).year + 1, 1, 1)
     width = LABEL_W + 560 + MARGIN_R
-    height = MARGIN_T + ROW_H * len(milestones) + 30
+    height = MARGIN_T + ROW_H * len(milestones) + 30 + GANTT_LEGEND_H
     x = _Axis(start, end, LABEL_W + 8, width - MARGIN_R)
+    axis_y = height - GANTT_LEGEND_H - 10
     row_of = {m.id: i for i, m in enumerate(milestones)}
 
     def row_y(i: int) -> float:
@@ -218,14 +221,15 @@ def gantt_svg(catalog: Catalog, milestones: Sequence[Milestone], title: str = "M
     ]
     for tick in _year_ticks(start, end):
         xx = _num(x.at(tick))
-        parts.append(f'<line x1="{xx}" y1="{MARGIN_T}" x2="{xx}" y2="{height - 24}" stroke="#e6e6e6"/>'
-                     f'<text x="{xx}" y="{height - 10}" text-anchor="middle">{tick.year}</text>')
+        parts.append(f'<line x1="{xx}" y1="{MARGIN_T}" x2="{xx}" y2="{axis_y - 14}" stroke="#e6e6e6"/>'
+                     f'<text x="{xx}" y="{axis_y}" text-anchor="middle">{tick.year}</text>')
     parts.append("</g>")
     if start <= catalog.status_date <= end:
         sx = _num(x.at(catalog.status_date))
-        parts.append(f'<line class="dm-today" x1="{sx}" y1="{MARGIN_T}" x2="{sx}" y2="{height - 24}" '
-                     f'stroke="#c0392b" stroke-dasharray="2 3"><title>status date '
-                     f"{catalog.status_date.isoformat()}</title></line>")
+        parts.append(f'<g class="dm-today"><line x1="{sx}" y1="{MARGIN_T}" x2="{sx}" y2="{axis_y - 14}" '
+                     f'stroke="#c0392b" stroke-dasharray="2 3"/><text x="{sx}" y="{MARGIN_T - 4}" '
+                     'text-anchor="middle" font-family="sans-serif" font-size="11" fill="#c0392b">'
+                     f"status date {catalog.status_date.isoformat()}</text></g>")
     for m in milestones:
         for pred in m.predecessors:
             if pred in row_of:
@@ -237,8 +241,27 @@ def gantt_svg(catalog: Catalog, milestones: Sequence[Milestone], title: str = "M
                 )
     for i, m in enumerate(milestones):
         parts.append(_gantt_row(catalog, m, row_y(i), x))
+    parts.append(_gantt_legend(height - 12))
     parts.append("</svg>")
     return "".join(parts)
+
+
+def _gantt_legend(y: float) -> str:
+    """What the marks mean: the baseline diamond, forecast and completion circles, their colours, the status date."""
+    cy, top, bottom = _num(y), _num(y - 5), _num(y + 6)
+    marks: tuple[tuple[Callable[[int], str], str, int], ...] = (  # (mark drawn at x, its words, their room)
+        (lambda x: f'<path d="M{x + 5},{top}l5,5l-5,5l-5,-5z" fill="#ffffff" stroke="#555555"/>', "baseline due", 94),
+        (lambda x: f'<circle cx="{x + 5}" cy="{cy}" r="4" fill="#ffffff" stroke="#555555"/>', "forecast", 74),
+        (lambda x: f'<circle cx="{x + 5}" cy="{cy}" r="4" fill="#1f5f99" stroke="#1f5f99"/>', "completed (blue)", 118),
+        (lambda x: f'<circle cx="{x + 5}" cy="{cy}" r="4" fill="#ffffff" stroke="#d35400"/>', "overdue (orange)", 120),
+        (lambda x: f'<line x1="{x + 5}" y1="{top}" x2="{x + 5}" y2="{bottom}" stroke="#c0392b" stroke-dasharray="2 3"/>',
+         "status date", 90),
+    )
+    items, x = [], 4
+    for mark, text, room in marks:
+        items.append(mark(x) + f'<text x="{x + 14}" y="{cy}" dominant-baseline="middle">{text}</text>')
+        x += room
+    return '<g class="dm-legend" font-family="sans-serif" font-size="11" fill="#333">' + "".join(items) + "</g>"
 
 
 def _gantt_row(catalog: Catalog, m: Milestone, yy: float, x: _Axis) -> str:
@@ -246,13 +269,13 @@ def _gantt_row(catalog: Catalog, m: Milestone, yy: float, x: _Axis) -> str:
     colour = {Status.COMPLETED: "#1f5f99", Status.OVERDUE: "#d35400", Status.OPEN: "#555555",
               Status.RETIRED: "#999999"}[status]
     label = m.short_name or m.name
-    label = label if len(label) <= 28 else label[:27] + "…"
+    label = label if len(label) <= LABEL_CHARS else label[:LABEL_CHARS - 1].rstrip() + "…"
     due_x, end_day = x.at(m.due), m.completed or m.effective_forecast
     end_x = x.at(end_day)
     cy = _num(yy)
     parts = [
         f'<g class="dm-row dm-status-{status.value}"><a href="{ref_url("milestone", m.id)}">'
-        f'<text x="4" y="{cy}" dominant-baseline="middle" font-family="sans-serif" font-size="11" fill="#222">'
+        f'<text x="4" y="{cy}" dominant-baseline="middle" font-family="sans-serif" font-size="12" fill="#222">'
         f"{esc(m.id)}: {esc(label)}</text></a>",
         f"<title>{esc(m.id)}: {esc(m.name)} — due {shown(m.due)}, "
         f"{'completed ' + shown(m.completed) if m.completed else 'forecast ' + shown(m.effective_forecast)}"

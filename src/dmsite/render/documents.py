@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import textwrap
+from collections import defaultdict
 from collections.abc import Iterable
 
 from ..analyses.documents import related
@@ -20,10 +21,10 @@ STATUS_STYLE: dict[str, tuple[str, str, str, str]] = {
     "planned": ("rounded,dashed,filled", "#c0392b", "#c0392b", "#fdf0ef"),
 }
 STATUS_LABEL = {"released": "Released", "draft": "Draft", "planned": "Planned, not yet written"}
-# relation type → edge colour (no red: red means "planned")
+# relation type → edge colour (no red: red means "planned"); each legible as text on white (≥ 4.5:1)
 EDGE_COLOURS = (
-    "#555555", "#2e7d32", "#6a1b9a", "#1565c0", "#ef6c00", "#00838f",
-    "#ad1457", "#827717", "#4e342e", "#283593", "#00695c", "#9e9d24",
+    "#555555", "#2e7d32", "#6a1b9a", "#1565c0", "#a84300", "#00707a",
+    "#ad1457", "#5f5a00", "#4e342e", "#283593", "#00695c", "#5c6300",
 )
 
 
@@ -56,17 +57,17 @@ def _legend(statuses: Iterable[str], colours: dict[str, str]) -> str:
     for rel_type, colour in colours.items():
         cells.append(f'<TR><TD ALIGN="LEFT"><FONT COLOR="{colour}">&#8594; {dot_html_text(rel_type)}</FONT></TD></TR>')
     table = '<TABLE BORDER="0" CELLSPACING="4"><TR><TD><B>Legend</B></TD></TR>' + "".join(cells) + "</TABLE>"
-    return f'  "dm legend" [shape=box, style="rounded", color="#bbbbbb", fontsize=9, id="dm-legend", label=<{table}>];'
+    return f'  "dm legend" [shape=box, style="rounded", color="#bbbbbb", fontsize=10, id="dm-legend", label=<{table}>];'
 
 
 def tree_dot(catalog: Catalog, docs: list[Document]) -> str:
-    """DOT of *docs* and the relations among them: the related-to document left of the one relating."""
+    """DOT of *docs* and the relations among them, top-down (LDM-294 Fig. 6): the related-to document above."""
     shown = {d.handle for d in docs}
     edges = sorted((rel.to, doc.handle, rel.type) for doc in docs for rel in doc.relations if rel.to in shown)
     colours = _edge_colours(t for _, _, t in edges)
     lines = [
         "digraph documents {",
-        '  graph [rankdir=LR, nodesep=0.15, ranksep=0.6, fontname="Helvetica"];',
+        '  graph [rankdir=TB, nodesep=0.2, ranksep=0.5, fontname="Helvetica"];',
         '  node [shape=box, fontname="Helvetica", fontsize=10, margin="0.12,0.05"];',
         '  edge [fontname="Helvetica", fontsize=8, arrowsize=0.7];',
     ]
@@ -77,9 +78,26 @@ def tree_dot(catalog: Catalog, docs: list[Document]) -> str:
             f"  {dot_string(upper)} -> {dot_string(lower)} [color={dot_string(colour)}, "
             f"tooltip={dot_tooltip(f'{lower} {rel_type} {upper}')}];"
         )
+    lines += _rows_of_leaves(edges)
     lines.append(_legend({d.status for d in docs}, colours))
     lines.append("}")
     return "\n".join(lines) + "\n"
+
+
+def _rows_of_leaves(edges: list[tuple[str, str, str]], per_row: int = 4) -> list[str]:
+    """Invisible edges that stack a document's many leaf children in rows, not one very wide row."""
+    parents: dict[str, set[str]] = defaultdict(set)
+    children: dict[str, list[str]] = defaultdict(list)
+    for upper, lower, _ in edges:
+        parents[lower].add(upper)
+        if lower not in children[upper]:
+            children[upper].append(lower)
+    lines = []
+    for upper in sorted(children):
+        leaves = [d for d in children[upper] if d not in children and len(parents[d]) == 1]
+        lines += [f"  {dot_string(leaves[i - per_row])} -> {dot_string(leaves[i])} [style=invis];"
+                  for i in range(per_row, len(leaves))]
+    return lines
 
 
 # -- the table of entries ---------------------------------------------------------------

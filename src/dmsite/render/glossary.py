@@ -2,15 +2,18 @@
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterable
 
 from ..data.model import Term
 from .html import anchor, esc, link, markdown
 from .tables import Column, table
 
+_INLINE_MATH = re.compile(r"\$(?=\S)([^$<>\n]*?\S)\$(?!\d)")  # "$> 5$" of LaTeX sources, shown "> 5" (not "$5 or $6")
+
 
 def _definition(term: Term) -> str:
-    rendered = markdown(term.definition).strip()
+    rendered = _INLINE_MATH.sub(r'<span class="dm-math">\1</span>', markdown(term.definition).strip())
     if rendered.startswith("<p>") and rendered.endswith("</p>") and rendered.count("<p>") == 1:
         rendered = rendered[3:-4]
     return rendered
@@ -29,7 +32,7 @@ def acronyms_table(terms: Iterable[Term], entries: bool = False, caption: str = 
             return f'<span class="dm-entry" id="{esc(anchor("term", term.term))}">{esc(term.term)}</span>'
         return link("term", term.term)
 
-    rows = sorted(terms, key=lambda t: t.term)
+    rows = sorted(terms, key=lambda t: (t.term.casefold(), t.term))  # "Alert", "alert packet", "AP"
     if not rows:
         return '<p class="dm-acronyms dm-empty">No glossary terms are used here.</p>'
     columns = [

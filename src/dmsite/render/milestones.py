@@ -123,6 +123,13 @@ def month_title(month: Month) -> str:
     return f"Due in {calendar.month_name[month.month]} {month.year}"
 
 
+def empty_months_html(months: Sequence[Month]) -> str:
+    """One quiet line for a run of months with nothing due (*months* newest first)."""
+    first, last = (calendar.month_name[m.month] + f" {m.year}" for m in (months[-1], months[0]))
+    span = f"from {first} to {last}" if len(months) > 1 else f"in {first}"
+    return f'<p class="dm-none dm-empty-months">No milestones due {esc(span)}.</p>'
+
+
 def month_html(catalog: Catalog, month: Month) -> str:
     if not month.milestones:
         return '<ul class="dm-month-list"><li class="dm-none">No milestones due.</li></ul>'
@@ -192,14 +199,14 @@ def detail_html(
     description = (
         f'<div class="dm-description">{link_handles(markdown(m.description), catalog)}</div>'
         if m.description
-        else '<p class="dm-note dm-no-description">Warning: No description available.</p>'
+        else '<p class="dm-no-description">No description available.</p>'
     )
     comment = f'<div class="dm-comment"><strong>Comment:</strong> {markdown(m.comment)}</div>' if m.comment else ""
     name_css = {Status.COMPLETED: " dm-completed", Status.RETIRED: " dm-retired"}.get(status, "")
     return (
         f'<div class="dm-milestone-detail dm-status-{status.value}" id="{anchor("milestone", m.id)}">'
         f'<p class="dm-milestone-title"><strong class="dm-milestone-id{name_css}">{esc(m.id)}</strong>: '
-        f"{esc(m.name)}</p>"
+        f'{esc(m.name)}<a class="headerlink" href="#{anchor("milestone", m.id)}" title="Link to this milestone">#</a></p>'
         f'<dl class="dm-fields">{body}</dl>{description}{comment}'
         f'{history_html(history, repo_url) if history else ""}</div>'
     )
@@ -287,7 +294,8 @@ def test_table(catalog: Catalog, milestones: Sequence[Milestone]) -> str:
 def key_table(catalog: Catalog, milestones: Sequence[Milestone], previous: dict[str, str] | None = None) -> str:
     """Key milestones by forecast; with *previous* (id → earlier forecast) a column shows the change."""
     if not milestones:
-        return '<p class="dm-note dm-none">No milestones are marked as key.</p>'
+        return ('<p class="dm-note dm-none">No milestones are marked as key: add <code>key: true</code> to a '
+                "milestone's record in the data to list it here.</p>")
     prev_head = '<th scope="col">Previous forecast</th>' if previous is not None else ""
     rows = []
     for m in milestones:

@@ -2,9 +2,9 @@
 
 from __future__ import annotations
 
-from collections import Counter, defaultdict
+from collections import defaultdict
 
-from ..analyses.organisation import direct_reports, groups_of, product_owners, reporting_depth, roles_held, teams
+from ..analyses.organisation import direct_reports, groups_of, product_owners, roles_held, teams
 from ..analyses.wbs import wbs_sort_key
 from ..data.catalog import Catalog
 from ..data.model import Group, Role
@@ -15,7 +15,7 @@ from .products import FONT, entry, fields, person_link, product_link, tooltip, w
 SCIENTIST_FILL = "#a8d5a2"  # LDM-294 Fig. 5 draws scientists in green
 OTHER_FILL = "#ffffff"
 TEAM_COLOR = "#8899aa"
-MAX_ROW = 8  # more roles than this on one level: the chart is drawn left to right
+GRID = 3  # a role's direct reports with no reports of their own: drawn in rows of this many
 
 
 # -- relations ----------------------------------------------------------------------
@@ -35,24 +35,24 @@ def member_link(catalog: Catalog, member_id: str) -> str:
 # -- org chart (Fig. 5) ----------------------------------------------------------------
 
 
-def chart_direction(catalog: Catalog, widest: int = MAX_ROW) -> str:
-    """Top-down (as LDM-294 Fig. 5) unless some level holds more than *widest* roles: then left to right."""
-    per_level = Counter(reporting_depth(catalog).values())
-    return "LR" if per_level and max(per_level.values()) > widest else "TB"
 
 
 def org_chart_dot(catalog: Catalog, graph_id: str = "dm-org-chart", direction: str | None = None) -> str:
-    """Roles and holders by reporting line, teams boxed together, scientists green, a legend.
+    """Roles and holders by reporting line, top-down as LDM-294 Fig. 5; teams boxed together, scientists green.
 
-    *direction*: "TB" (top-down), "LR" (left to right) or None to choose by the width of the chart.
+    A role's many direct reports without reports of their own are laid out in rows of GRID (not one
+    very wide row); roles with no reporting line either way sit together in a box of their own.
+    *direction*: "TB" (top-down, the default) or "LR" (left to right).
     """
     owners = product_owners(catalog)
-    rankdir = direction or chart_direction(catalog)
+    rankdir = direction or "TB"
+    reports = direct_reports(catalog)
+    roles = sorted(catalog.roles.values(), key=lambda r: r.id)
     lines = [
         f"digraph {dot_string(graph_id)} {{",
-        f"  id={dot_string(graph_id)}; rankdir={rankdir}; ranksep=0.45; nodesep=0.2; newrank=true; compound=true;",
+        f"  id={dot_string(graph_id)}; rankdir={rankdir}; ranksep=0.45; nodesep=0.25; newrank=true; compound=true;",
         f'  node [shape=box, style="rounded,filled", color="#445566", fontname={dot_string(FONT)}, target="_top",'
-        ' margin="0.1,0.05"];',
+        ' margin="0.14,0.07"];',
         '  edge [arrowhead=none, color="#556677"];',
     ]
     in_team: set[str] = set()
@@ -67,15 +67,32 @@ def org_chart_dot(catalog: Catalog, graph_id: str = "dm-org-chart", direction: s
             lines.append("    { rank=same; " + " ".join(dot_string(m) for m in leaders) + " }")
         lines.append("  }")
         in_team.update(members)
-    for role in sorted(catalog.roles.values(), key=lambda r: r.id):
-        if role.id not in in_team:
+    loose = [r.id for r in roles if r.id not in in_team and r.reports_to not in catalog.roles and r.id not in reports]
+    if loose:
+        lines.append("  subgraph cluster_loose {")
+        lines.append(f'    label="Roles with no reporting line in the data"; fontname={dot_string(FONT)}; fontsize=10;'
+                     f' style="dotted,rounded"; color="{TEAM_COLOR}";')
+        lines += [f"    {_role_node(catalog, catalog.roles[r], owners)}" for r in loose]
+        lines += _rows(loose, 3)
+        lines.append("  }")
+    for role in roles:
+        if role.id not in in_team and role.id not in loose:
             lines.append(f"  {_role_node(catalog, role, owners)}")
-    for role in sorted(catalog.roles.values(), key=lambda r: r.id):
+    for role in roles:
         if role.reports_to and role.reports_to in catalog.roles:
             lines.append(f"  {dot_string(role.reports_to)} -> {dot_string(role.id)};")
+    for parent in sorted(reports):
+        leaves = [r for r in reports[parent] if r not in reports and r not in in_team]
+        if len(leaves) > GRID:
+            lines += _rows(leaves, GRID)
     lines += _legend(rankdir)
     lines.append("}")
     return "\n".join(lines) + "\n"
+
+
+def _rows(ids: list[str], per_row: int) -> list[str]:
+    """Invisible edges that put *ids* in rows of *per_row*, one rank below the other."""
+    return [f"  {dot_string(ids[i - per_row])} -> {dot_string(ids[i])} [style=invis];" for i in range(per_row, len(ids))]
 
 
 def _role_node(catalog: Catalog, role: Role, owners: set[str]) -> str:
@@ -88,7 +105,7 @@ def _role_node(catalog: Catalog, role: Role, owners: set[str]) -> str:
     if any(h in owners for h in role.holders):
         notes.append("product owner")
     if notes:
-        rows.append(f'<font point-size="8">{dot_html_text(", ".join(notes))}</font>')
+        rows.append(f'<font point-size="10">{dot_html_text(", ".join(notes))}</font>')
     cells = "".join(f"<tr><td>{row}</td></tr>" for row in rows)
     label = f'<<table border="0" cellborder="0" cellspacing="0" cellpadding="1">{cells}</table>>'
     fill = SCIENTIST_FILL if role.scientist else OTHER_FILL
@@ -114,7 +131,7 @@ def _legend(rankdir: str) -> list[str]:
     label = (f'<<table border="1" color="#bbbbbb" cellborder="0" cellspacing="4" cellpadding="3" style="rounded">'
              f"{table}</table>>")
     # a name no record id can have (ids have no spaces): a role called "legend" stays its own node
-    return [f'  "dm legend" [shape=plain, style="", class="dm-legend", fontsize=9, label={label}];']
+    return [f'  "dm legend" [shape=plain, style="", class="dm-legend", fontsize=11, label={label}];']
 
 
 # -- entries (§6, §7, §8) -------------------------------------------------------------

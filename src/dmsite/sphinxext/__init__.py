@@ -16,6 +16,7 @@ from .. import __version__
 from . import (
     base,
     builders,
+    dashboard,
     documents,
     domain,
     graphs,
@@ -23,6 +24,7 @@ from . import (
     inputs,
     milestones,
     products,
+    reading,
     records,
     settings,
     shortnames,
@@ -92,6 +94,7 @@ def setup(app: Sphinx) -> dict[str, Any]:
     app.connect("html-page-context", _html_page_context)
     app.add_css_file("dmsite.css")
     app.add_js_file("dmsite.js", defer="defer")
-    for area in (records, milestones, products, documents, history, graphs, builders, shortnames):
+    reading.setup(app)
+    for area in (records, milestones, products, documents, history, graphs, builders, shortnames, dashboard):
         area.setup(app)
     return {"version": __version__, "parallel_read_safe": True, "parallel_write_safe": True, "env_version": 1}

@@ -25,6 +25,7 @@ from sphinx.util.nodes import make_refnode
 
 from ..data.catalog import Status
 from ..data.model import RECORD_CLASSES
+from .reading import current_catalog, record_title
 from .state import current
 
 logger = logging.getLogger(__name__)
@@ -207,9 +208,13 @@ class DmDomain(Domain):
                 results.append((f"dm:{kind}", ref))
         return results
 
+    def get_type_name(self, type: ObjType, primary: bool = False) -> str:
+        return type.lname  # search results read "milestone, in …", not "dmsite records milestone, in …"
+
     def get_objects(self) -> Iterable[tuple[str, str, str, str, str, int]]:
+        catalog = current_catalog()
         for (kind, record_id), (doc, anchor) in sorted(self.objects.items()):
-            yield record_id, record_id, kind, doc, anchor, 1
+            yield record_id, record_title(catalog, kind, record_id), kind, doc, anchor, 1
 
 
 def dm_domain(env: BuildEnvironment) -> DmDomain:

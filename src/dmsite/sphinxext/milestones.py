@@ -154,13 +154,25 @@ class Slipping(MilestoneDirective):
 
 
 class ByMonth(MilestoneDirective):
-    """One section per month of baseline due dates, newest first; empty months say so. Scope options."""
+    """One section per month of baseline due dates, newest first; a run of empty months is one line. Scope options."""
 
     def run(self) -> list[nodes.Node]:
-        return [
-            self.section(render.month_title(month), self.html(render.month_html(self.catalog, month)))
-            for month in schedule.by_month(self.selected())
-        ]
+        found: list[nodes.Node] = []
+        empty: list[schedule.Month] = []  # a run of months with nothing due: one line, in the section before
+        for month in [*schedule.by_month(self.selected()), None]:
+            if month is not None and not month.milestones:
+                empty.append(month)
+                continue
+            if empty:
+                line = self.html(render.empty_months_html(empty))
+                if found and isinstance(found[-1], nodes.section):
+                    found[-1].extend(line)
+                else:
+                    found += line
+                empty = []
+            if month is not None:
+                found.append(self.section(render.month_title(month), self.html(render.month_html(self.catalog, month))))
+        return found
 
 
 class ByWbs(MilestoneDirective):
@@ -289,7 +301,7 @@ class DependencyGraph(MilestoneDirective):
             "Relationships between the selected milestones. Blue milestones have been completed; "
             "orange milestones are overdue."
         )
-        legend = depgraph.legend_html(home_label, "elsewhere")
+        legend = depgraph.legend_html(home_label) if code else depgraph.legend_html(home_label, "other parts of the plan")
         return self.graphs([Graph(dot, "dependency-graph", f"Dependency graph of {home_label}", caption, legend)])
 
 

@@ -152,7 +152,7 @@ class WbsTableDirective(DataDirective):
 class OrgChartDirective(_GraphDirective):
     """``dm-org-chart``: roles, holders and reporting lines; scientists in green (LDM-294 Fig. 5).
 
-    Options: ``:direction: TB|LR`` (default: top-down unless a level is too wide), ``:caption:``.
+    Options: ``:direction: TB|LR`` (default: top-down, as LDM-294 Fig. 5), ``:caption:``.
     """
 
     option_spec = {"caption": directives.unchanged, "direction": lambda arg: directives.choice(arg, ("TB", "LR"))}

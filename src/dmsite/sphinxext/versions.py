@@ -29,6 +29,7 @@ def _add_switcher(app: Sphinx, config: Config) -> None:
         "version_match": version,
     }
     options["check_switcher"] = False  # switcher.json is written after the versions are built
+    options.setdefault("show_version_warning_banner", True)  # elsewhere than the newest: a link to this page there
     navbar_end = list(options.get("navbar_end", PYDATA_NAVBAR_END))
     if "version-switcher" not in navbar_end:
         navbar_end.insert(0, "version-switcher")

@@ -168,8 +168,7 @@ def switcher_entries(versions: Sequence[Version], base_url: str) -> list[dict[st
     for v in versions:
         name = f"{v.version} ({v.ref})" if v.kind == "branch" else v.version
         entry: dict[str, object] = {"name": name, "version": v.version, "url": f"{base}{v.version}/"}
-        if v == preferred:
-            entry["name"] = f"{name} (newest release)" if v.kind == "release" else name
+        if v == preferred:  # short names keep the header on one row; the page marks it "newest"
             entry["preferred"] = True
         entries.append(entry)
     return entries
