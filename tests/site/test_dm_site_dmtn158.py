@@ -141,16 +141,30 @@ def test_overdue_list_is_dmtn158s(site: Path) -> None:
 
 
 def test_by_month_page_has_dmtn158s_months_and_lists(site: Path) -> None:
-    sections = page(site, "milestones/by-month").select("article section section")
+    """DMTN-158's months, newest first: those with milestones as sections, each run of empty ones as one line."""
+    body = page(site, "milestones/by-month")
+    sections = body.select("article section section")
     shown = [(text(s.find("h2")).rstrip("#").strip(),
               tuple(text(a) for a in s.select("ul.dm-month-list > li > a.dm-milestone"))) for s in sections]
     months = seed_months()
-    assert [heading for heading, _ in shown] == [m.heading for m in months]  # Dec 2022 … Aug 2014, none from 2013
-    for (heading, ids), month in zip(shown, months, strict=True):
+    listed = [m for m in months if m.ids or m.lost]
+    assert [heading for heading, _ in shown] == [m.heading for m in listed]  # Dec 2022 … Aug 2014, none from 2013
+    for (heading, ids), month in zip(shown, listed, strict=True):
         if month.lost:  # the seed lost this month's list; the data puts at least one milestone in it
             assert ids, heading
         else:
             assert sorted(ids) == sorted(month.ids), heading
+    said_empty = set()
+    for line in body.select("p.dm-empty-months"):
+        found = re.fullmatch(r"No milestones due (?:in (\w+ \d{4})|from (\w+ \d{4}) to (\w+ \d{4}))\.", text(line))
+        assert found, text(line)
+        first, last = (found.group(1), found.group(1)) if found.group(1) else (found.group(2), found.group(3))
+        day = dt.date(int(first.split()[1]), MONTHS[first.split()[0]], 1)
+        end = dt.date(int(last.split()[1]), MONTHS[last.split()[0]], 1)
+        while day <= end:
+            said_empty.add(f"Due in {day:%B %Y}")
+            day = (day + dt.timedelta(days=32)).replace(day=1)
+    assert said_empty == {m.heading for m in months if not m.ids and not m.lost}  # DMTN-158's "No milestones due."
 
 
 def test_burndown_spans_dmtn158s_schedule_and_counts_only_its_milestones(site: Path) -> None:

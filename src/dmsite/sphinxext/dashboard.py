@@ -7,6 +7,7 @@ from typing import Any, ClassVar
 from docutils import nodes
 from docutils.parsers.rst import directives
 from sphinx.application import Sphinx
+from sphinx.errors import NoUri
 
 from ..analyses import schedule
 from ..render.dashboard import dashboard_html
@@ -40,8 +41,12 @@ class Dashboard(MilestoneDirective):
         return self.html(html)
 
     def link(self, docname: str) -> str:
-        """The URL of a document of the site, relative to this page."""
-        return self.env.app.builder.get_relative_uri(self.env.docname, docname.strip().lstrip("/"))
+        """The URL of a document of the site, relative to this page ('#' where the builder has none, e.g. a PDF
+        without that page: the count is then shown unlinked)."""
+        try:
+            return self.env.app.builder.get_relative_uri(self.env.docname, docname.strip().lstrip("/"))
+        except NoUri:
+            return "#"
 
 
 def setup(app: Sphinx) -> None:
