@@ -252,7 +252,7 @@ def test_cross_page_state_lives_in_the_dm_domain_not_on_the_environment(tmp_path
     assert not [key for meta in env.metadata.values() for key in meta if key.startswith("dmsite")]
     dm = env.domaindata["dm"]
     assert sorted(dm["all_data"]) == ["graph", "index"]  # directives (and a citation) that show any data
-    assert [use[0] for use in dm["uses"]["wbs"]] == ["dmsite.sphinxext.milestones:ByWbs"]  # declares its inputs
+    assert [use[0] for use in dm["uses"]["wbs"]] == ["dmsite.sphinxext.milestone_pictures:ByWbs"]  # declares its inputs
     assert dm["history"] == {"wbs": "inputs"}
     assert sorted(dm["scans"]) == ["graph", "index", "wbs"]
     assert set(dm["marks"]) >= {"data", "head", "terms", "use"}

@@ -11,7 +11,7 @@ from sphinx.errors import NoUri
 
 from ..analyses import schedule
 from ..render.dashboard import dashboard_html
-from .milestones import SCOPE_OPTIONS, MilestoneDirective
+from .scope import SCOPE_OPTIONS, MilestoneDirective
 
 
 class Dashboard(MilestoneDirective):

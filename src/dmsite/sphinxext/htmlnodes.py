@@ -12,88 +12,14 @@ from __future__ import annotations
 
 import html
 import re
-from dataclasses import dataclass, field
-from html.parser import HTMLParser
 from typing import Protocol
 
 from docutils import nodes
 
+from .columns import column_widths
+from .htmltree import El, parse, walk
+
 # -- a small element tree -------------------------------------------------------------------
-
-
-@dataclass
-class El:
-    tag: str
-    attrs: dict[str, str] = field(default_factory=dict)
-    children: list[El | str] = field(default_factory=list)
-
-    @property
-    def classes(self) -> list[str]:
-        return self.attrs.get("class", "").split()
-
-    def text(self) -> str:
-        return "".join(c if isinstance(c, str) else c.text() for c in self.children)
-
-
-VOID = {"br", "hr", "img", "input", "meta", "link", "col", "wbr", "source", "area"}
-GRAPH_COMMENT = re.compile(r"dmsite-graph:([0-9a-f]{64})")
-SVG = re.compile(r"<svg\b.*?</svg>", re.S)
-
-
-class _TreeBuilder(HTMLParser):
-    def __init__(self, svgs: list[str]):
-        super().__init__(convert_charrefs=True)
-        self.root = El("root")
-        self.stack = [self.root]
-        self.svgs = svgs
-
-    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
-        element = El(tag, {k: v or "" for k, v in attrs})
-        self.stack[-1].children.append(element)
-        if tag not in VOID:
-            self.stack.append(element)
-
-    def handle_startendtag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
-        self.stack[-1].children.append(El(tag, {k: v or "" for k, v in attrs}))
-
-    def handle_endtag(self, tag: str) -> None:
-        for depth in range(len(self.stack) - 1, 0, -1):  # tolerate unclosed elements inside
-            if self.stack[depth].tag == tag:
-                del self.stack[depth:]
-                return
-
-    def handle_data(self, data: str) -> None:
-        self.stack[-1].children.append(data)
-
-    def handle_comment(self, data: str) -> None:
-        found = GRAPH_COMMENT.search(data)
-        if found:
-            self.stack[-1].children.append(El("dm-graph", {"key": found.group(1)}))
-
-
-def parse(markup: str) -> El:
-    """The markup as an element tree; each inline ``<svg>`` kept whole as the text of a ``dm-svg`` element."""
-    svgs: list[str] = []
-
-    def keep(match: re.Match[str]) -> str:
-        svgs.append(match.group(0))
-        return f'<dm-svg data-index="{len(svgs) - 1}"></dm-svg>'
-
-    builder = _TreeBuilder(svgs)
-    builder.feed(SVG.sub(keep, markup) if "<svg" in markup else markup)
-    builder.close()
-    for element in _walk(builder.root):
-        if element.tag == "dm-svg":
-            element.attrs["svg"] = svgs[int(element.attrs["data-index"])]
-    return builder.root
-
-
-def _walk(element: El) -> list[El]:
-    found = [element]
-    for child in element.children:
-        if isinstance(child, El):
-            found += _walk(child)
-    return found
 
 
 # -- what depends on the builder ------------------------------------------------------------
@@ -387,7 +313,7 @@ def _lone_image(blocks: list[nodes.Node]) -> list[nodes.Node]:
 def _holds_picture(el: El) -> bool:
     """Whether the element is or holds a graph or chart (legend swatches do not count)."""
     return any(
-        c.tag == "dm-graph" or (c.tag == "dm-svg" and 'aria-hidden="true"' not in c.attrs["svg"][:300]) for c in _walk(el)
+        c.tag == "dm-graph" or (c.tag == "dm-svg" and 'aria-hidden="true"' not in c.attrs["svg"][:300]) for c in walk(el)
     )
 
 
@@ -414,65 +340,3 @@ def _strip(inline: list[nodes.Node]) -> list[nodes.Node]:
     return inline
 
 
-# Widths in points of a character of the PDF's fonts at 10 pt (serif text, monospace code, bold sans headers),
-# and the text width of the page: what a column needs to hold its longest word.
-CHAR_PT = {"text": 5.0, "code": 6.0, "head": 6.0}
-TEXT_WIDTH_PT = 468.0  # letter paper, 1 inch margins
-COLUMN_GAP_PT = 12.0  # \tabcolsep on both sides
-
-
-def text_width(text: str) -> float:
-    """About how wide *text* is set in the serif font at 10 pt: capitals are wider than lower case."""
-    return sum(6.8 if c.isupper() else 5.0 if c.isdigit() else 4.6 if c.isalpha() else 3.4 for c in text)
-
-
-def _words(entry: nodes.Element, head: bool) -> tuple[float, float]:
-    """(the longest word, all the text) of a cell, in points."""
-    longest, total = 0.0, 0.0
-    for text in entry.findall(nodes.Text):
-        code = any(isinstance(a, nodes.literal) for a in _ancestors(text, entry))
-        words = str(text).split()
-        scale = 1.15 if head else 1.0  # bold headers
-        sizes = [len(w) * CHAR_PT["code"] if code else text_width(w) * scale for w in words]  # monospace: even
-        longest = max([longest, *sizes])
-        total += sum(sizes) + 2.5 * len(words)
-    return longest, total
-
-
-def _ancestors(node: nodes.Node, stop: nodes.Node) -> list[nodes.Node]:
-    found = []
-    parent = node.parent
-    while parent is not None and parent is not stop:
-        found.append(parent)
-        parent = parent.parent
-    return found
-
-
-def column_widths(rows: list[list[nodes.entry]], width: int, heads: int = 0) -> tuple[list[int], float]:
-    """Column widths (in characters of text) and the font scale that lets each column hold its longest word.
-
-    Every column gets room for its longest word; what is left of the text width is shared in proportion
-    to how much more each column's average cell needs (long names get more room than dates).  When the
-    longest words alone are wider than the page, the table is set smaller (0.9, then 0.8).
-    """
-    longest = [CHAR_PT["text"] * 3] * width
-    total = [0.0] * width
-    for n, row in enumerate(rows):
-        for i, entry in enumerate(row[:width]):
-            word, text = _words(entry, n < heads)
-            longest[i] = max(longest[i], word + 2)
-            if n >= heads:
-                total[i] += text
-    body = max(len(rows) - heads, 1)
-    mean = [min(t / body, 400.0) for t in total]
-    for scale in (1.0, 0.9, 0.8):
-        room = TEXT_WIDTH_PT / scale - COLUMN_GAP_PT * width
-        spare = room - sum(longest)
-        if spare >= 0 or scale == 0.8:
-            break
-    extra = [max(m - w, 0.0) for m, w in zip(mean, longest, strict=True)]
-    share = sum(extra)
-    spare = max(spare, 0.0)
-    widths = [w + (spare * e / share if share else spare / width) for w, e in zip(longest, extra, strict=True)]
-    # LaTeX gives a column its share of the whole line less the gap, so each share includes the gap
-    return [max(1, round((w + COLUMN_GAP_PT) / CHAR_PT["text"])) for w in widths], scale  # in characters of text
