@@ -46,6 +46,14 @@ def test_builds_with_warnings_as_errors_and_every_section_present(built: tuple[P
     assert "379 milestones" in summary  # DMTN-158's (the six LDM-564-only ones retired; see test_dm_site_dmtn158)
 
 
+def test_the_home_page_counts_link_to_their_pages(built: tuple[Path, object]) -> None:
+    outdir, _ = built
+    cards = {a["class"][1]: a["href"] for a in _page(outdir, "index").select("a.dm-count-card")}
+    assert cards == {"dm-card-total": "milestones/table.html", "dm-card-completed": "milestones/table.html",
+                     "dm-card-overdue": "milestones/overdue.html", "dm-card-open": "milestones/by-month.html"}
+    assert all((outdir / href).exists() for href in cards.values())
+
+
 def test_a_rebuild_without_changes_reads_and_writes_nothing(built: tuple[Path, object]) -> None:
     outdir, _ = built
     page = outdir / "milestones" / "table.html"

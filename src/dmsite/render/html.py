@@ -51,6 +51,14 @@ def ref_url(kind: str, record_id: str) -> str:
     return f"{REF_SCHEME}{kind}:{quote(record_id, safe='')}"
 
 
+PAGE_SCHEME = "dmsite-page:"  # a link to a page of the site by its docname, resolved when the page is written
+PAGE_PATTERN = re.compile(r'dmsite-page:([^"\'<>\s]+)')
+
+
+def page_url(docname: str) -> str:
+    return PAGE_SCHEME + quote(docname, safe="/")
+
+
 def parse_ref(match: re.Match[str]) -> tuple[str, str]:
     return match.group(1), unquote(match.group(2))
 

@@ -5,14 +5,16 @@ from __future__ import annotations
 import re
 from collections.abc import Callable
 from typing import cast
+from urllib.parse import unquote
 
 from docutils import nodes
 from sphinx.application import Sphinx
+from sphinx.errors import NoUri
 from sphinx.util import logging
 from sphinx.util.docutils import SphinxDirective
 
 from ..data.catalog import Catalog
-from ..render.html import REF_PATTERN, anchor, parse_ref
+from ..render.html import PAGE_PATTERN, REF_PATTERN, anchor, parse_ref
 from .domain import DmDomain
 from .inputs import note_use
 from .state import BuildData, current
@@ -75,12 +77,24 @@ def record_url(app: Sphinx, docname: str) -> Callable[[re.Match[str]], str]:
     return url
 
 
+def page_link(app: Sphinx, docname: str) -> Callable[[re.Match[str]], str]:
+    """For ``PAGE_PATTERN.sub``: the URL, from page *docname*, of the page a ``dmsite-page:`` names ('#': none)."""
+
+    def url(match: re.Match[str]) -> str:
+        try:
+            return app.builder.get_relative_uri(docname, unquote(match.group(1)))
+        except NoUri:
+            return "#"
+
+    return url
+
+
 def resolve_record_links(app: Sphinx, doctree: nodes.document, docname: str) -> None:
-    """Swap ``dmsite-ref:`` placeholders in raw HTML for URLs of the records' entries."""
-    url = record_url(app, docname)
+    """Swap ``dmsite-ref:`` and ``dmsite-page:`` placeholders in raw HTML for URLs."""
+    url, page = record_url(app, docname), page_link(app, docname)
     for raw in doctree.findall(nodes.raw):
         text = raw.astext()
-        if "dmsite-ref:" in text:
+        if "dmsite-ref:" in text or "dmsite-page:" in text:
             new = raw.copy()  # its attributes (the directive's name, the location) kept
-            new += nodes.Text(REF_PATTERN.sub(url, text))
+            new += nodes.Text(PAGE_PATTERN.sub(page, REF_PATTERN.sub(url, text)))
             raw.replace_self(new)

@@ -7,10 +7,10 @@ from typing import Any, ClassVar
 from docutils import nodes
 from docutils.parsers.rst import directives
 from sphinx.application import Sphinx
-from sphinx.errors import NoUri
 
 from ..analyses import schedule
 from ..render.dashboard import dashboard_html
+from ..render.html import page_url
 from .scope import SCOPE_OPTIONS, MilestoneDirective
 
 
@@ -32,21 +32,13 @@ class Dashboard(MilestoneDirective):
 
     def run(self) -> list[nodes.Node]:
         chosen = self.selected()
-        links = {key: self.link(self.options.get(key, doc)) for key, doc in self.DEFAULT_LINKS.items()}
+        links = {key: page_url(self.options.get(key, doc).strip().lstrip("/")) for key, doc in self.DEFAULT_LINKS.items()}
         html = dashboard_html(
             self.catalog, chosen, schedule.summary(self.catalog, chosen), schedule.overdue(self.catalog, chosen),
             schedule.burndown(self.catalog, self.scope()), self.data.provenance, links,
             self.options.get("subject", "The project"),
         )
         return self.html(html)
-
-    def link(self, docname: str) -> str:
-        """The URL of a document of the site, relative to this page ('#' where the builder has none, e.g. a PDF
-        without that page: the count is then shown unlinked)."""
-        try:
-            return self.env.app.builder.get_relative_uri(self.env.docname, docname.strip().lstrip("/"))
-        except NoUri:
-            return "#"
 
 
 def setup(app: Sphinx) -> None:
