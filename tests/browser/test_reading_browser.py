@@ -13,7 +13,7 @@ from typing import Any
 
 import pytest
 from support import REPO_ROOT
-from support.browser import CHROMIUM, CHROMIUM_ARGS, serve
+from support.browser import serve
 
 ROOT = REPO_ROOT
 WIDE, PHONE = (1400, 900), (390, 844)
@@ -42,20 +42,6 @@ def url(site: Path) -> Iterator[str]:
         yield base
 
 
-@pytest.fixture(scope="module")
-def chromium() -> Iterator[Any]:
-    if not Path(CHROMIUM).exists():
-        pytest.skip(f"{CHROMIUM} is not installed (Debian package 'chromium')")
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as playwright:
-        browser = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS, headless=True)
-        try:
-            yield browser
-        finally:
-            browser.close()
-
-
 def pages(site: Path) -> list[str]:
     return sorted(p.relative_to(site).as_posix() for p in site.rglob("*.html") if "_static" not in p.parts)
 
@@ -63,8 +49,8 @@ def pages(site: Path) -> list[str]:
 class Reader:
     """A browser tab of a given size and colour scheme, and every console error seen in it."""
 
-    def __init__(self, chromium: Any, size: tuple[int, int], scheme: str, media: str = "screen") -> None:
-        self.context = chromium.new_context(viewport={"width": size[0], "height": size[1]}, color_scheme=scheme)
+    def __init__(self, browser: Any, size: tuple[int, int], scheme: str, media: str = "screen") -> None:
+        self.context = browser.new_context(viewport={"width": size[0], "height": size[1]}, color_scheme=scheme)
         self.page = self.context.new_page()
         self.page.set_default_timeout(15_000)
         if media != "screen":
@@ -149,9 +135,9 @@ MEASURE = r"""
 @pytest.mark.parametrize("scheme", ["light", "dark"])
 @pytest.mark.parametrize("size", [WIDE, PHONE], ids=["1400px", "390px"])
 def test_every_page_reads_at_every_width_in_both_themes(
-    site: Path, url: str, chromium: Any, size: tuple[int, int], scheme: str
+    site: Path, url: str, browser: Any, size: tuple[int, int], scheme: str
 ) -> None:
-    reader = Reader(chromium, size, scheme)
+    reader = Reader(browser, size, scheme)
     problems: list[str] = []
     graphs = 0
     try:
@@ -200,8 +186,8 @@ def _zoomed_in(page: Any, svg: Any, start: float) -> bool:
 @pytest.mark.parametrize("size", [WIDE, PHONE], ids=["1400px", "390px"])
 @pytest.mark.parametrize("page_name", ["milestones/wbs/02C.00.html", "organisation/index.html",
                                        "documents/index.html", "milestones/graph.html"])
-def test_a_graph_zooms_pans_and_leads_to_an_entry(url: str, chromium: Any, size: tuple[int, int], page_name: str) -> None:
-    reader = Reader(chromium, size, "light")
+def test_a_graph_zooms_pans_and_leads_to_an_entry(url: str, browser: Any, size: tuple[int, int], page_name: str) -> None:
+    reader = Reader(browser, size, "light")
     page = reader.page
     try:
         reader.open(url + page_name)
@@ -252,8 +238,8 @@ def test_a_graph_zooms_pans_and_leads_to_an_entry(url: str, chromium: Any, size:
     assert reader.errors == []
 
 
-def test_full_screen_and_the_svg_alone(url: str, chromium: Any) -> None:
-    reader = Reader(chromium, PHONE, "dark")
+def test_full_screen_and_the_svg_alone(url: str, browser: Any) -> None:
+    reader = Reader(browser, PHONE, "dark")
     page = reader.page
     try:
         reader.open(url + "milestones/wbs/02C.03.html")
@@ -278,8 +264,8 @@ def test_full_screen_and_the_svg_alone(url: str, chromium: Any) -> None:
 WIDGETS = ".dm-filter, .dm-viewer-bar, .skip-link, input, select, button, .bd-header, .bd-sidebar-primary"
 
 
-def test_print_fits_a4_with_no_widgets(site: Path, url: str, chromium: Any) -> None:
-    reader = Reader(chromium, (A4_CONTENT_PX, 1000), "light", media="print")
+def test_print_fits_a4_with_no_widgets(site: Path, url: str, browser: Any) -> None:
+    reader = Reader(browser, (A4_CONTENT_PX, 1000), "light", media="print")
     problems = []
     try:
         for name in pages(site):
@@ -318,8 +304,8 @@ def _results(page: Any, base: str, query: str) -> list[str]:
     return page.locator("#search-results ul.search > li").all_inner_texts()
 
 
-def test_search_finds_a_record_by_id_and_by_name(url: str, chromium: Any) -> None:
-    reader = Reader(chromium, WIDE, "light")
+def test_search_finds_a_record_by_id_and_by_name(url: str, browser: Any) -> None:
+    reader = Reader(browser, WIDE, "light")
     page = reader.page
     try:
         by_id = _results(page, url, "DM-AP-14")
@@ -338,8 +324,8 @@ def test_search_finds_a_record_by_id_and_by_name(url: str, chromium: Any) -> Non
     assert reader.errors == []
 
 
-def test_entries_show_a_permalink_and_long_pages_a_list_of_entries(url: str, chromium: Any) -> None:
-    reader = Reader(chromium, WIDE, "light")
+def test_entries_show_a_permalink_and_long_pages_a_list_of_entries(url: str, browser: Any) -> None:
+    reader = Reader(browser, WIDE, "light")
     page = reader.page
     try:
         for name, entry in (("milestones/wbs/02C.03.html", ".dm-milestone-detail"),
@@ -358,8 +344,8 @@ def test_entries_show_a_permalink_and_long_pages_a_list_of_entries(url: str, chr
     assert reader.errors == []
 
 
-def test_the_home_page_tells_the_state_of_the_project(url: str, chromium: Any) -> None:
-    reader = Reader(chromium, PHONE, "light")
+def test_the_home_page_tells_the_state_of_the_project(url: str, browser: Any) -> None:
+    reader = Reader(browser, PHONE, "light")
     page = reader.page
     try:
         reader.open(url + "milestones/index.html")
