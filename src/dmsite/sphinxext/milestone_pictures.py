@@ -76,12 +76,9 @@ class ByWbs(MilestoneDirective):
         """What the output shows (see inputs.py): the milestones; of their neighbours what the graph and the
         links show (name, due date, status, links among the milestones shown); the WBS elements (group
         titles, WBS links), the status date (statuses) and the grouping depth."""
-        scope = scope_of(options)
-        chosen = list(filter(scope.filter(catalog), catalog.milestones.values()))  # any fixed order will do
-        inside = {m.id for m in chosen}
-        linked = {i for m in chosen for i in (*m.predecessors, *catalog.successors_of(m.id))}
-        others = [catalog.milestones[i] for i in sorted(linked - inside) if i in catalog.milestones]
-        shown = inside | {m.id for m in others}
+        chosen = schedule.select(catalog, scope_of(options))
+        others = schedule.neighbours(catalog, chosen)  # what the graphs draw besides the element's own
+        shown = {m.id for m in chosen} | {m.id for m in others}
         drawn = [
             repr((m.id, m.name, m.short_name, m.due, m.completed is not None, catalog.status(m).value,
                   [p for p in m.predecessors if p in shown]))
@@ -92,7 +89,7 @@ class ByWbs(MilestoneDirective):
             repr((mid, [(s.commit, *s.dates, s.date) for s in states]))
             for mid, states in cls.histories([m.id for m in chosen]).items()
         ]
-        external = [catalog.external[i] for i in sorted(linked) if i in catalog.external]
+        external = schedule.external_neighbours(catalog, chosen)
         return [catalog.status_date, depth, list(catalog.wbs.values()), chosen, drawn, moved, external]
 
     def run(self) -> list[nodes.Node]:
