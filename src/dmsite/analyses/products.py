@@ -3,8 +3,9 @@
 from __future__ import annotations
 
 from collections import defaultdict
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
+from typing import Any
 
 from ..data.catalog import Catalog
 from ..data.model import Product, Requirement
@@ -71,8 +72,9 @@ def top_branches(catalog: Catalog, root: str | None = None) -> list[Product]:
     return child_products(catalog, roots[0].id) if len(roots) == 1 else roots
 
 
-def walk(catalog: Catalog, roots: Iterable[Product], depth: int | None = None) -> Iterator[tuple[Product, int]]:
-    """Pre-order (product, level) from *roots* (level 1), down to *depth* levels; never loops."""
+def walk(catalog: Catalog, roots: Iterable[Product], depth: int | None = None,
+         key: Callable[[Product], Any] = by_name) -> Iterator[tuple[Product, int]]:
+    """Pre-order (product, level) from *roots* (level 1), siblings in *key* order, down to *depth* levels; never loops."""
     seen: set[str] = set()
     stack = [(p, 1) for p in reversed(list(roots))]
     while stack:
@@ -82,7 +84,21 @@ def walk(catalog: Catalog, roots: Iterable[Product], depth: int | None = None) -
         seen.add(product.id)
         yield product, level
         if depth is None or level < depth:
-            stack.extend((c, level + 1) for c in reversed(child_products(catalog, product.id)) if c.id not in seen)
+            children = sorted((catalog.products[c] for c in catalog.children_of(product.id)), key=key)
+            stack.extend((c, level + 1) for c in reversed(children) if c.id not in seen)
+
+
+def tree_order(catalog: Catalog, root: Product | None = None, key: Callable[[Product], Any] = by_name) -> list[Product]:
+    """The products under *root* (every product when None) depth first, siblings in *key* order.
+
+    With no root, products on a parent loop (which have no root; the catalog reports the loop) come last, by id.
+    """
+    roots = [root] if root else sorted(root_products(catalog), key=key)
+    ordered = [p for p, _ in walk(catalog, roots, key=key)]
+    if root is None:
+        shown = {p.id for p in ordered}
+        ordered += sorted((p for p in catalog.products.values() if p.id not in shown), key=lambda p: p.id)
+    return ordered
 
 
 def descendant_count(catalog: Catalog, product: Product) -> int:

@@ -8,6 +8,7 @@ from dataclasses import dataclass
 
 from ..data.catalog import Catalog
 from ..data.model import Product, Requirement
+from .products import tree_order
 
 
 def select_requirements(
@@ -35,27 +36,6 @@ def is_leaf(catalog: Catalog, product: Product) -> bool:
     return not catalog.children_of(product.id) and not product.grouping
 
 
-def tree_order(catalog: Catalog) -> list[Product]:
-    """Products depth first from the roots (siblings by id), as LDM-148 lists components."""
-    ordered: list[Product] = []
-    seen: set[str] = set()
-
-    def visit(product: Product) -> None:
-        if product.id in seen:
-            return
-        seen.add(product.id)
-        ordered.append(product)
-        for child in catalog.children_of(product.id):
-            visit(catalog.products[child])
-
-    roots = [p for p in catalog.products.values() if not p.parent or p.parent not in catalog.products]
-    for root in sorted(roots, key=lambda p: p.id):
-        visit(root)
-    for product in sorted(catalog.products.values(), key=lambda p: p.id):  # anything left in a cycle
-        visit(product)
-    return ordered
-
-
 @dataclass(frozen=True)
 class Allocation:
     """Requirement ↔ component pairs of a selection of requirements, and what is left uncovered."""
@@ -75,8 +55,8 @@ def allocation(catalog: Catalog, reqs: Iterable[Requirement]) -> Allocation:
         by_requirement[req.id] = products
         for product in products:
             by_component[product].append(req.id)
-    leaves = [p.id for p in tree_order(catalog) if is_leaf(catalog, p)]
-    rows = [p.id for p in tree_order(catalog) if p.id in by_component or p.id in set(leaves)]
+    leaves = [p.id for p in tree_order(catalog, key=lambda p: p.id) if is_leaf(catalog, p)]
+    rows = [p.id for p in tree_order(catalog, key=lambda p: p.id) if p.id in by_component or p.id in set(leaves)]
     non_leaf = sorted(
         (r, p) for p, rs in by_component.items() for r in rs if not is_leaf(catalog, catalog.products[p])
     )

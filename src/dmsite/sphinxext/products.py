@@ -83,12 +83,7 @@ def _selected_products(directive: DataDirective) -> list[Product] | None:
     if root is not None and root not in catalog.products:
         directive.warn(f"unknown product '{root}' in :root:")
         return None
-    roots = [catalog.products[root]] if root else product_tree.root_products(catalog)
-    ordered = [p for p, _ in product_tree.walk(catalog, roots)]
-    if root is None:  # products on a parent loop have no root; the catalog reports the loop
-        shown = {p.id for p in ordered}
-        ordered += sorted((p for p in catalog.products.values() if p.id not in shown), key=lambda p: p.id)
-    return ordered
+    return product_tree.tree_order(catalog, catalog.products[root] if root else None)
 
 
 class ProductTableDirective(DataDirective):
