@@ -291,3 +291,20 @@ def _gantt_row(catalog: Catalog, m: Milestone, yy: float, x: _Axis) -> str:
     parts.append(f'<circle class="dm-end" cx="{_num(end_x)}" cy="{cy}" r="4" fill="{fill}" stroke="{colour}"/>')
     parts.append("</g>")
     return "".join(parts)
+
+
+def burndown_figure(data: Burndown, title: str, chart_id: str, note: str = "") -> str:
+    """The burndown chart with its caption, then its values in a folded data table."""
+    if not data.dates:
+        return burndown_svg(data, title, chart_id)
+    return (
+        f'<figure class="dm-figure dm-burndown-figure">{burndown_svg(data, title, chart_id)}'
+        f"<figcaption>{esc(title)}: milestone completion as a function of date."
+        f"{' ' + esc(note) if note else ''}</figcaption></figure>"
+        f'<details class="dm-data"><summary>Data table</summary>{burndown_table(data)}</details>'
+    )
+
+
+def gantt_figure(catalog: Catalog, milestones: Sequence[Milestone], title: str) -> str:
+    """The Gantt chart in the box the graph viewer zooms."""
+    return f'<div class="dm-graph dm-gantt-chart">{gantt_svg(catalog, milestones, title)}</div>'

@@ -67,3 +67,8 @@ def link(kind: str, record_id: str, text: str | None = None, css: str = "") -> s
     """An HTML link to a record's entry; *text* is plain text (escaped here)."""
     classes = f"dm-ref dm-{kind}" + (f" {css}" if css else "")
     return f'<a class="{classes}" href="{ref_url(kind, record_id)}">{esc(text or record_id)}</a>'
+
+
+def note_html(text: str, css: str = "dm-empty") -> str:
+    """A quiet one-line note (an empty list, a selection with nothing in it), escaped."""
+    return f'<p class="{esc(css)}">{esc(text)}</p>'

@@ -30,7 +30,7 @@ from ..data.model import Term
 from ..render import documents as docs_render
 from ..render import glossary, traceability
 from ..render.bibliography import CITE_PATTERN, CITE_SCHEME, cite_url, references_html
-from ..render.html import anchor
+from ..render.html import anchor, note_html
 from .base import DataDirective
 from .domain import DmDomain, PageScan, dm_domain
 from .graphs import Graph, graph_figures
@@ -136,7 +136,7 @@ class DocumentTreeDirective(DataDirective):
             self.warn(f"unknown document '{unknown}' in :handles:")
         chosen = document_tree.tree_documents(self.catalog, handles, _list_option(self.options.get("series")))
         if not chosen:
-            return self.html('<p class="dm-empty">No documents to show.</p>')
+            return self.html(note_html("No documents to show."))
         dot, caption = docs_render.tree_dot(self.catalog, chosen), self.options.get("caption", "")
         alt = f"Document tree of {len(chosen)} document{'s' if len(chosen) != 1 else ''}"
         graph = Graph(dot, "document-tree", alt, caption, classes=("dm-document-tree",))

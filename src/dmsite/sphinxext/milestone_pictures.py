@@ -16,7 +16,7 @@ from ..data.catalog import Catalog
 from ..data.model import Milestone
 from ..render import charts, depgraph
 from ..render import milestones as render
-from ..render.html import esc
+from ..render.html import note_html
 from ..vcs.history import HistoryError
 from .graphs import Graph
 from .history import build_history
@@ -109,7 +109,7 @@ class ByWbs(MilestoneDirective):
             else:
                 out.append(self.section(title, body))
         if not chosen:  # still a titled section, so a page made of this directive alone keeps its title
-            note = self.html('<p class="dm-note dm-none">No milestones in this selection.</p>')
+            note = self.html(note_html("No milestones in this selection.", "dm-note dm-none"))
             out += note if "no-sections" in self.options else [self.section(self._empty_title(), note)]
         return out
 
@@ -197,15 +197,7 @@ class BurndownChart(MilestoneDirective):
         data = schedule.burndown(self.catalog, scope, past, self.options.get("before-start", schedule.CROP))
         title = self.options.get("title", "Open milestones over time")
         chart_id = f"dm-burndown-{self.lineno}"
-        if not data.dates:
-            return self.html(charts.burndown_svg(data, title, chart_id))
-        note = charts.past_note(data) or note
-        return self.html(
-            f'<figure class="dm-figure dm-burndown-figure">{charts.burndown_svg(data, title, chart_id)}'
-            f"<figcaption>{esc(title)}: milestone completion as a function of date."
-            f"{' ' + esc(note) if note else ''}</figcaption></figure>"
-            f'<details class="dm-data"><summary>Data table</summary>{charts.burndown_table(data)}</details>'
-        )
+        return self.html(charts.burndown_figure(data, title, chart_id, (charts.past_note(data) or note) if data.dates else ""))
 
     def past_forecasts(self) -> tuple[tuple[int, dt.date, dict[str, dt.date]] | None, str]:
         """For ``:history: N``: (N, the day N months before the status date, forecasts then), or a note why not."""
@@ -234,5 +226,4 @@ class GanttChart(MilestoneDirective):
 
     def run(self) -> list[nodes.Node]:
         title = self.options.get("title", "Milestone schedule")
-        svg = charts.gantt_svg(self.catalog, schedule.by_due(self.selected()), title)
-        return self.html(f'<div class="dm-graph dm-gantt-chart">{svg}</div>')
+        return self.html(charts.gantt_figure(self.catalog, schedule.by_due(self.selected()), title))

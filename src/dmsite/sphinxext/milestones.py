@@ -15,7 +15,7 @@ from sphinx.util import logging
 from ..analyses import schedule
 from ..render import charts
 from ..render import milestones as render
-from ..render.html import esc
+from ..render.html import note_html
 from ..vcs.history import HistoryError
 from .base import DataDirective
 from .history import build_history
@@ -95,7 +95,7 @@ class Releases(MilestoneDirective):
         features = tuple(p if any(c in p for c in "*?[") else p + "*" for p in self.options.get("features", ()))
         found = schedule.releases(self.catalog, patterns, features)
         if not found:
-            return self.html(f'<p class="dm-note dm-none">No test milestones match {esc(", ".join(patterns))}.</p>')
+            return self.html(note_html(f"No test milestones match {', '.join(patterns)}.", "dm-note dm-none"))
         return [
             self.section(render.release_title(r), self.html(render.release_html(self.catalog, r)))
             for r in found
@@ -119,7 +119,7 @@ class TestMilestones(MilestoneDirective):
             html += render.test_table(self.catalog, chosen)
         if "no-gantt" not in self.options:
             title = self.options.get("title", "Test milestones")
-            html += f'<div class="dm-graph dm-gantt-chart">{charts.gantt_svg(self.catalog, chosen, title)}</div>'
+            html += charts.gantt_figure(self.catalog, chosen, title)
         return self.html(html)
 
 

@@ -14,7 +14,7 @@ from ..analyses import wbs
 from ..data.model import Product
 from ..render import organisation as org
 from ..render import products as render
-from ..render.html import anchor, esc, link
+from ..render.html import anchor, link, note_html
 from .base import DataDirective
 from .graphs import Graph, graph_figures
 
@@ -57,7 +57,7 @@ class ProductTreeDirective(_GraphDirective):
 
     def _figure(self, roots: list[Product], caption: str) -> list[nodes.Node]:
         if not roots:
-            return self.html('<p class="dm-empty">No products.</p>')
+            return self.html(note_html("No products."))
         dot = render.product_tree_dot(
             self.catalog, roots, self.options.get("depth"), self.graph_id("dm-product-tree"),
             self.options.get("max-packages", 6),
@@ -154,7 +154,7 @@ class OrgChartDirective(_GraphDirective):
 
     def run(self) -> list[nodes.Node]:
         if not self.catalog.roles:
-            return self.html('<p class="dm-empty">No roles.</p>')
+            return self.html(note_html("No roles."))
         dot = org.org_chart_dot(self.catalog, self.graph_id("dm-org-chart"), self.options.get("direction"))
         caption = self.options.get("caption", "")
         return self.figure(Graph(dot, "org-chart", "Organisation chart", caption, classes=("dm-org-chart",)))
@@ -170,7 +170,7 @@ class _EntriesDirective(DataDirective):
         self.note_entries(self.kind, sorted(self.catalog.table(self.kind)))
         markup = self.render()
         if not self.catalog.table(self.kind):
-            markup = f'<p class="dm-empty">No {esc(self.kind)} records.</p>'
+            markup = note_html(f"No {self.kind} records.")
         return self.html(markup)
 
 
