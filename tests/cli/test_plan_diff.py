@@ -325,6 +325,17 @@ def test_the_work_tree_is_the_default_head(repo: GitSite, capsys: pytest.Capture
     assert [(r["key"], r["days"]) for r in data["schedule"]["reforecast"]] == [("DM-F", 30)]
 
 
+def test_the_status_date_is_the_sites_as_the_build_reads_it(repo: GitSite, capsys: pytest.CaptureFixture[str],
+                                                             monkeypatch: pytest.MonkeyPatch) -> None:
+    (repo.root / "conf.py").write_text('extensions = ["dmsite.sphinxext"]\ndmsite_data_dir = "data"\n'
+                                       'dmsite_status_date = "2021-08-15"\n')
+    (repo.root / "index.md").write_text("# Plan\n")
+    assert diff_json(capsys, "v1", "v2")["status_date"] == "2021-08-15"  # conf.py's, not a commit's date
+    monkeypatch.setenv("DMSITE_STATUS_DATE", "2021-09-01")
+    assert diff_json(capsys, "v1", "v2")["status_date"] == "2021-09-01"  # the environment's, as for sphinx-build
+    assert diff_json(capsys, "v1", "v2", "--status-date", "2021-06-01")["status_date"] == "2021-06-01"
+
+
 def test_a_renamed_data_file_is_no_change(repo: GitSite, capsys: pytest.CaptureFixture[str]) -> None:
     repo.repo.git.mv("data/milestones/m.yaml", "data/milestones/02C.03.yaml")
     repo.repo.git.mv("data/people/p.yaml", "data/people.yaml")  # a file at the top, named after its kind
