@@ -1,6 +1,13 @@
 // dmsite: filter and sort record tables in the browser; without JavaScript they stay plain tables.
+// Fast at 10,000 rows (issue 20): each row's search text and sort keys are read from the page once
+// and kept; a filter or sort writes to the page in one batch and never reads layout; only rows
+// whose visibility changes are touched (long tables lay out only the rows on screen: dmsite.css).
 (function () {
   "use strict";
+
+  var collator = new Intl.Collator();
+  var BATCH = 4096;  // rows put in one call (an engine limits a call's arguments)
+  var PLAIN = /^[0-9A-Z .-]*$|^[0-9a-z .-]*$/;  // keys the collator orders as their code points do
 
   function cellKey(row, index) {
     var cell = row.cells[index];
@@ -8,13 +15,89 @@
     return cell.hasAttribute("data-sort") ? cell.getAttribute("data-sort") : cell.textContent.trim();
   }
 
-  function compare(a, b) {
-    var x = parseFloat(a), y = parseFloat(b);
-    if (!isNaN(x) && !isNaN(y) && String(x) === a && String(y) === b) return x - y;
-    return a.localeCompare(b);
+  function number(text) {
+    var x = parseFloat(text);
+    return !isNaN(x) && String(x) === text ? x : NaN;
   }
 
-  function makeSortable(table) {
+  function compare(a, b) {
+    var x = number(a), y = number(b);
+    if (!isNaN(x) && !isNaN(y)) return x - y;
+    return collator.compare(a, b);
+  }
+
+  // One table's rows in their page order, with what the script knows of them.  A long table holds its rows
+  // in <tbody> chunks; each chunk's --dm-rows (the rows it shows) sizes it while it is off screen.
+  function Rows(table) {
+    this.bodies = Array.prototype.slice.call(table.tBodies);
+    this.rows = [];
+    this.chunk = this.bodies[0].rows.length || 1;
+    this.sized = table.classList.contains("dm-long");
+    for (var b = 0; b < this.bodies.length; b++) Array.prototype.push.apply(this.rows, this.bodies[b].rows);
+    this.shown = new Uint8Array(this.rows.length).fill(1);
+    this.at = this.rows.map(function (_, i) { return i; });  // row → its place in the page's order
+    this.counts = this.bodies.map(function (b) { return b.rows.length; });
+    this.keys = [];  // column index → each row's sort key (read once)
+    this.texts = null;  // each row's lower-case text, read on first filter
+  }
+
+  Rows.prototype.column = function (index) {
+    if (!this.keys[index]) this.keys[index] = this.rows.map(function (r) { return cellKey(r, index); });
+    return this.keys[index];
+  };
+
+  Rows.prototype.searchText = function () {
+    if (!this.texts) this.texts = this.rows.map(function (r) { return r.textContent.toLowerCase(); });
+    return this.texts;
+  };
+
+  // Each chunk's count of rows shown, written where it changed.
+  Rows.prototype.size = function () {
+    if (!this.sized) return;
+    var counts = this.bodies.map(function () { return 0; });
+    for (var i = 0; i < this.rows.length; i++) counts[Math.floor(this.at[i] / this.chunk)] += this.shown[i];
+    for (var b = 0; b < counts.length; b++) {
+      if (counts[b] === this.counts[b]) continue;
+      this.bodies[b].style.setProperty("--dm-rows", String(counts[b]));
+      this.bodies[b].hidden = !counts[b];  // an empty chunk of no height would count as on screen, and be laid out
+    }
+    this.counts = counts;
+  };
+
+  // Show the rows *keep* accepts and hide the others, touching only those that change; returns the count shown.
+  Rows.prototype.show = function (keep) {
+    var shown = 0, rows = this.rows, state = this.shown;
+    for (var i = 0; i < rows.length; i++) {
+      var ok = keep(i) ? 1 : 0;
+      if (ok !== state[i]) { rows[i].hidden = !ok; state[i] = ok; }
+      shown += ok;
+    }
+    this.size();
+    return shown;
+  };
+
+  // Put the rows in the order of column *index*; ties keep the page's order.
+  Rows.prototype.sort = function (index, ascending) {
+    var keys = this.column(index), nums = keys.map(number), sign = ascending ? 1 : -1;
+    var plain = keys.every(function (k) { return PLAIN.test(k); });  // code-point order is the collator's
+    var order = keys.map(function (_, i) { return i; });
+    order.sort(function (i, j) {
+      var a = keys[i], b = keys[j];
+      var c = !isNaN(nums[i]) && !isNaN(nums[j]) ? nums[i] - nums[j]
+        : plain ? (a < b ? -1 : a > b ? 1 : 0) : collator.compare(a, b);
+      return sign * c || i - j;
+    });
+    var size = this.chunk, rows = this.rows, at = this.at, bodies = this.bodies;
+    bodies.forEach(function (body, b) {  // the rows a chunk held wait off the page until their own chunk takes them
+      var last = b === bodies.length - 1 ? order.length : (b + 1) * size;
+      var mine = order.slice(b * size, last).map(function (i, k) { at[i] = b * size + k; return rows[i]; });
+      body.replaceChildren();
+      for (var k = 0; k < mine.length; k += BATCH) body.append.apply(body, mine.slice(k, k + BATCH));
+    });
+    this.size();
+  };
+
+  function makeSortable(table, rows) {
     var headers = table.tHead ? table.tHead.rows[0].cells : [];
     Array.prototype.forEach.call(headers, function (th, index) {
       th.setAttribute("aria-sort", "none");
@@ -23,20 +106,33 @@
         var ascending = th.getAttribute("aria-sort") !== "ascending";
         Array.prototype.forEach.call(headers, function (h) { h.setAttribute("aria-sort", "none"); });
         th.setAttribute("aria-sort", ascending ? "ascending" : "descending");
-        var body = table.tBodies[0];
-        var rows = Array.prototype.slice.call(body.rows);
-        rows.sort(function (r1, r2) {
-          var c = compare(cellKey(r1, index), cellKey(r2, index));
-          return ascending ? c : -c;
-        });
-        rows.forEach(function (r) { body.appendChild(r); });
+        rows.sort(index, ascending);
       }
       th.addEventListener("click", sort);
       th.addEventListener("keydown", function (e) { if (e.key === "Enter") sort(); });
     });
   }
 
-  function makeFilterable(table) {
+  function facetSelect(table, rows, index) {
+    var header = table.tHead.rows[0].cells[index];
+    if (!header) return null;
+    var values = {};
+    rows.column(index).forEach(function (v) { values[v] = true; });
+    var select = document.createElement("select");
+    select.setAttribute("aria-label", "Filter by " + header.textContent);
+    select.dataset.column = String(index);
+    var all = document.createElement("option");
+    all.value = ""; all.textContent = header.textContent + ": all";
+    select.appendChild(all);
+    Object.keys(values).sort(compare).forEach(function (v) {
+      var o = document.createElement("option");
+      o.value = v; o.textContent = v || "(none)";
+      select.appendChild(o);
+    });
+    return select;
+  }
+
+  function makeFilterable(table, rows) {
     var bar = document.createElement("div");
     bar.className = "dm-filter";
     var input = document.createElement("input");
@@ -45,26 +141,12 @@
     input.setAttribute("aria-label", "Filter table rows");
     var count = document.createElement("span");
     count.className = "dm-filter-count";
+    count.setAttribute("aria-live", "polite");
     bar.appendChild(input);
     var selects = [];
     (table.getAttribute("data-facets") || "").split(",").forEach(function (spec) {
-      if (!spec) return;
-      var index = parseInt(spec, 10);
-      var header = table.tHead.rows[0].cells[index];
-      if (!header) return;
-      var values = {};
-      Array.prototype.forEach.call(table.tBodies[0].rows, function (r) { values[cellKey(r, index)] = true; });
-      var select = document.createElement("select");
-      select.setAttribute("aria-label", "Filter by " + header.textContent);
-      select.dataset.column = String(index);
-      var all = document.createElement("option");
-      all.value = ""; all.textContent = header.textContent + ": all";
-      select.appendChild(all);
-      Object.keys(values).sort(compare).forEach(function (v) {
-        var o = document.createElement("option");
-        o.value = v; o.textContent = v || "(none)";
-        select.appendChild(o);
-      });
+      var select = spec ? facetSelect(table, rows, parseInt(spec, 10)) : null;
+      if (!select) return;
       select.addEventListener("change", apply);
       selects.push(select);
       bar.appendChild(select);
@@ -74,28 +156,33 @@
 
     function apply() {
       var words = input.value.toLowerCase().split(/\s+/).filter(Boolean);
-      var shown = 0, rows = table.tBodies[0].rows;
-      Array.prototype.forEach.call(rows, function (r) {
-        var text = r.textContent.toLowerCase();
-        var ok = words.every(function (w) { return text.indexOf(w) >= 0; });
-        selects.forEach(function (s) {
-          if (s.value && cellKey(r, parseInt(s.dataset.column, 10)) !== s.value) ok = false;
-        });
-        r.hidden = !ok;
-        if (ok) shown += 1;
+      var texts = words.length ? rows.searchText() : null;
+      var facets = selects.filter(function (s) { return s.value; }).map(function (s) {
+        return { keys: rows.column(parseInt(s.dataset.column, 10)), value: s.value };
       });
-      count.textContent = shown + " of " + rows.length + " rows";
+      var shown = rows.show(function (i) {
+        for (var w = 0; w < words.length; w++) if (texts[i].indexOf(words[w]) < 0) return false;
+        for (var f = 0; f < facets.length; f++) if (facets[f].keys[i] !== facets[f].value) return false;
+        return true;
+      });
+      count.textContent = shown + " of " + rows.rows.length + " rows";
     }
     input.addEventListener("input", apply);
-    apply();
+    count.textContent = rows.rows.length + " of " + rows.rows.length + " rows";
   }
 
   function init() {
+    var tables = [];
     document.querySelectorAll("table.dm-interactive").forEach(function (t) {
       if (!t.tBodies.length) return;
-      makeSortable(t);
-      makeFilterable(t);
+      var rows = new Rows(t);
+      makeSortable(t, rows);
+      makeFilterable(t, rows);
+      tables.push(rows);
     });
+    // read the search text while the reader is still looking, not on the first keystroke
+    var later = window.requestIdleCallback || function (f) { return setTimeout(f, 200); };
+    later(function () { tables.forEach(function (rows) { rows.searchText(); }); });
   }
 
   if (document.readyState === "loading") document.addEventListener("DOMContentLoaded", init);

@@ -1,0 +1,216 @@
+"""The reader's side: time the largest table page in Chromium (load, filter keystroke, clear, sort, facet).
+
+    .venv/bin/python benchmarks/reader.py --sizes 2000 10000 20000 --repeat 3   # builds the dmsite site
+    .venv/bin/python benchmarks/reader.py --html DIR/_build/html                 # an already built site
+
+Each repeat opens ``table.html`` (the table of all milestones) in a fresh browser context served
+from localhost, then, in the page: types two filters one character at a time, clears each, sorts
+by two columns (ascending, then descending) and picks a facet value.  An interaction's time runs
+from dispatching its event to the end of the next frame (``requestAnimationFrame``, then a
+``setTimeout`` 0: the handler, style, layout and paint of that frame), so work the script puts off
+to later frames is not hidden.  The load figure is the navigation's ``loadEventEnd``; "first frame"
+is the end of the first frame rendered after it.  Debian's ``/usr/bin/chromium`` via Playwright.
+"""
+
+from __future__ import annotations
+
+import argparse
+import contextlib
+import functools
+import http.server
+import statistics
+import subprocess
+import sys
+import tempfile
+import threading
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+CHROMIUM = "/usr/bin/chromium"
+CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update",
+                 "--disable-sync", "--no-first-run"]
+PAGE = "table.html"
+FILTERS = ("bm-01234", "2019-0")  # narrows to one row; to about a tenth of them (a year's dates)
+SORT_COLUMNS = ("Forecast", "Id")
+VIEWPORT = {"width": 1400, "height": 900}
+
+# In-page timing of one interaction: dispatch, then wait for the end of the next frame.
+TIMER = """
+window.__dmTime = async (act) => {
+  const t0 = performance.now();
+  act();
+  await new Promise((done) => requestAnimationFrame(() => setTimeout(done, 0)));
+  return performance.now() - t0;
+};
+"""
+
+TYPE = """async ([text]) => {
+  const input = document.querySelector('.dm-filter input[type=search]');
+  const times = [];
+  for (let i = 1; i <= text.length; i++) {
+    times.push(await window.__dmTime(() => {
+      input.value = text.slice(0, i);
+      input.dispatchEvent(new InputEvent('input', {bubbles: true, inputType: 'insertText', data: text[i - 1]}));
+    }));
+  }
+  return times;
+}"""
+
+CLEAR = """async () => {
+  const input = document.querySelector('.dm-filter input[type=search]');
+  return window.__dmTime(() => {
+    input.value = '';
+    input.dispatchEvent(new InputEvent('input', {bubbles: true, inputType: 'deleteContentBackward'}));
+  });
+}"""
+
+SORT = """async ([title]) => {
+  const th = [...document.querySelectorAll('table.dm-interactive thead th')].find((h) => h.textContent.trim() === title);
+  return [await window.__dmTime(() => th.click()), await window.__dmTime(() => th.click())];
+}"""
+
+FACET = """async () => {
+  const select = document.querySelector('.dm-filter select');
+  const pick = async (value) => window.__dmTime(() => {
+    select.value = value;
+    select.dispatchEvent(new Event('change', {bubbles: true}));
+  });
+  return [await pick(select.options[1].value), await pick('')];
+}"""
+
+SHOWN = "() => [...document.querySelectorAll('table.dm-interactive tbody tr')].filter((r) => r.offsetParent).length"
+
+
+@dataclass
+class Reader:
+    """Milliseconds per kind of interaction, over all repeats."""
+
+    load: list[float] = field(default_factory=list)
+    frame: list[float] = field(default_factory=list)
+    keystroke: list[float] = field(default_factory=list)
+    clear: list[float] = field(default_factory=list)
+    sort: list[float] = field(default_factory=list)
+    facet: list[float] = field(default_factory=list)
+    rows: int = 0
+    page_kb: float = 0.0
+
+    @staticmethod
+    def _cell(values: list[float], worst: bool) -> str:
+        if not values:
+            return "–"
+        summary = max(values) if worst else statistics.median(values)
+        return f"{statistics.median(values) if worst else min(values):.0f} / {summary:.0f}"
+
+    def cells(self) -> list[str]:
+        """Load and first frame: min / median; interactions: median / worst."""
+        return [self._cell(self.load, False), self._cell(self.frame, False),
+                *(self._cell(v, True) for v in (self.keystroke, self.clear, self.sort, self.facet))]
+
+
+HEADER = ("load event (min / median)", "first frame", "keystroke (median / worst)", "clear", "sort", "facet")
+
+
+class _QuietHandler(http.server.SimpleHTTPRequestHandler):
+    def log_message(self, format: str, *args: Any) -> None:
+        pass
+
+
+@contextlib.contextmanager
+def serve(directory: Path) -> Iterator[str]:
+    """Serve *directory* on a free localhost port; yields the base URL."""
+    handler = functools.partial(_QuietHandler, directory=str(directory))
+    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    try:
+        yield f"http://127.0.0.1:{server.server_address[1]}/"
+    finally:
+        server.shutdown()
+        server.server_close()
+        thread.join(timeout=5)
+
+
+def _one_visit(browser: Any, url: str, result: Reader) -> None:
+    context = browser.new_context(viewport=VIEWPORT)
+    page = context.new_page()
+    errors: list[str] = []
+    page.on("pageerror", lambda error: errors.append(str(error)))
+    page.add_init_script(TIMER)
+    page.goto(url, wait_until="load", timeout=120_000)
+    result.load.append(page.evaluate("performance.getEntriesByType('navigation')[0].loadEventEnd"))
+    result.frame.append(page.evaluate(
+        "new Promise((done) => requestAnimationFrame(() => setTimeout(() => done(performance.now()), 0)))"))
+    result.rows = page.evaluate(SHOWN)
+    for text in FILTERS:
+        result.keystroke += page.evaluate(TYPE, [text])
+        if page.evaluate(SHOWN) >= result.rows:
+            raise RuntimeError(f"filter {text!r} hid no row")
+        result.clear.append(page.evaluate(CLEAR))
+        if page.evaluate(SHOWN) != result.rows:
+            raise RuntimeError("clearing the filter did not show every row again")
+    for title in SORT_COLUMNS:
+        result.sort += page.evaluate(SORT, [title])
+    result.facet += page.evaluate(FACET)
+    context.close()
+    if errors:
+        raise RuntimeError(f"errors on {url}: {errors}")
+
+
+def measure(html_dir: Path, repeat: int, page: str = PAGE) -> Reader:
+    """Open *page* of the built site *html_dir* *repeat* times in fresh contexts and time it."""
+    from playwright.sync_api import sync_playwright
+
+    result = Reader(page_kb=(html_dir / page).stat().st_size / 1024)
+    with serve(html_dir) as base, sync_playwright() as playwright:
+        browser = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS, headless=True)
+        try:
+            _one_visit(browser, base + page, Reader())  # warm-up: the browser's own first-start costs
+            for _ in range(repeat):
+                _one_visit(browser, base + page, result)
+        finally:
+            browser.close()
+    return result
+
+
+def chromium_version() -> str:
+    return subprocess.run([CHROMIUM, "--version"], capture_output=True, text=True).stdout.strip()
+
+
+def _build(n: int, work: Path) -> Path:
+    sys.path.insert(0, str(Path(__file__).resolve().parent))
+    from generate import write
+    from sites import dmsite_site
+
+    root = dmsite_site(write(n, work / "data"), work / "dmsite")
+    html = root / "_build" / "html"
+    subprocess.run([str(Path(sys.executable).parent / "sphinx-build"), "-b", "html", "-q", str(root), str(html)],
+                   check=True)
+    return html
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--sizes", type=int, nargs="+", default=[10000])
+    parser.add_argument("--repeat", type=int, default=3)
+    parser.add_argument("--html", type=Path, help="a built site (skips building; --sizes ignored)")
+    parser.add_argument("--detail", action="store_true", help="also print every single time")
+    args = parser.parse_args()
+    print(f"{chromium_version()}; times in ms; {PAGE}\n")
+    print("| N | rows | page KB | " + " | ".join(HEADER) + " |")
+    print("|---" * (len(HEADER) + 3) + "|")
+    runs = [(0, args.html)] if args.html else [(n, None) for n in args.sizes]
+    for n, html in runs:
+        with tempfile.TemporaryDirectory(prefix=f"dmsite-reader-{n}-") as tmp:
+            result = measure(html or _build(n, Path(tmp)), args.repeat)
+        print(f"| {n or '–'} | {result.rows} | {result.page_kb:.0f} | " + " | ".join(result.cells()) + " |",
+              flush=True)
+        if args.detail:
+            for name in ("load", "frame", "keystroke", "clear", "sort", "facet"):
+                print(f"  {name}: {' '.join(f'{v:.0f}' for v in getattr(result, name))}", file=sys.stderr)
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
