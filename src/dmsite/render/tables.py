@@ -2,10 +2,10 @@
 
 from __future__ import annotations
 
-import math
 import re
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
+from html import unescape
 
 from .html import esc
 
@@ -42,8 +42,8 @@ def table(
         for i, c in enumerate(columns):
             html = c.cell(row)
             text = _TAG.sub("", html) if "<" in html else html
-            if long and len(text) > widths[i]:
-                widths[i] = len(text)
+            if long:
+                widths[i] = max(widths[i], len(unescape(text) if "&" in text else text))
             key = ""
             if c.sort_key:
                 sort = c.sort_key(row)
@@ -79,7 +79,7 @@ def _grid(widths: Sequence[int]) -> str:
     """
     tracks, least = [], 0
     for w in widths:
-        ch = math.ceil(w * 1.08)
+        ch = -(-w * 108 // 100)  # rounded up, in whole numbers (no float error)
         tracks.append(f"calc({ch}ch + 1em)" if w <= WRAPS else f"minmax(calc({WRAPS}ch + 1em), {ch}fr)")
-        least += min(ch, WRAPS)
+        least += ch if w <= WRAPS else WRAPS
     return f"--dm-columns: {' '.join(tracks)}; --dm-width: calc({least}ch + {len(widths)}em)"
