@@ -2,6 +2,7 @@
 
     .venv/bin/python benchmarks/reader.py --sizes 2000 10000 20000 --repeat 3   # builds the dmsite site
     .venv/bin/python benchmarks/reader.py --html DIR/_build/html                 # an already built site
+    .venv/bin/python benchmarks/reader.py --sizes 10000 --baseline OLD/src       # and an older dmsite, in turns
 
 Each repeat opens ``table.html`` (the table of all milestones) in a fresh browser context served
 from localhost, then, in the page: types two filters one character at a time, clears each, sorts
@@ -18,6 +19,7 @@ import argparse
 import contextlib
 import functools
 import http.server
+import os
 import statistics
 import subprocess
 import sys
@@ -109,6 +111,10 @@ class Reader:
                 *(self._cell(v, True) for v in (self.keystroke, self.clear, self.sort, self.facet))]
 
 
+METHOD = ("load event and the first frame after it: min / median of the visits; a keystroke (each of "
+          f"{' and '.join(repr(f) for f in FILTERS)} typed one character at a time), clearing the filter, a sort "
+          f"({' and '.join(SORT_COLUMNS)}, each up and down) and a facet pick: median / worst, each from the event "
+          "to the end of the next frame (benchmarks/reader.py).")
 HEADER = ("load event (min / median)", "first frame", "keystroke (median / worst)", "clear", "sort", "facet")
 
 
@@ -160,33 +166,42 @@ def _one_visit(browser: Any, url: str, result: Reader) -> None:
 
 def measure(html_dir: Path, repeat: int, page: str = PAGE) -> Reader:
     """Open *page* of the built site *html_dir* *repeat* times in fresh contexts and time it."""
+    return measure_sites({"": html_dir}, repeat, page)[""]
+
+
+def measure_sites(sites: dict[str, Path], repeat: int, page: str = PAGE) -> dict[str, Reader]:
+    """Each site's figures, its visits taking turns (the same machine conditions for all)."""
     from playwright.sync_api import sync_playwright
 
-    result = Reader(page_kb=(html_dir / page).stat().st_size / 1024)
-    with serve(html_dir) as base, sync_playwright() as playwright:
+    results = {name: Reader(page_kb=(html / page).stat().st_size / 1024) for name, html in sites.items()}
+    with contextlib.ExitStack() as stack:
+        urls = {name: stack.enter_context(serve(html)) + page for name, html in sites.items()}
+        playwright = stack.enter_context(sync_playwright())
         browser = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS, headless=True)
-        try:
-            _one_visit(browser, base + page, Reader())  # warm-up: the browser's own first-start costs
-            for _ in range(repeat):
-                _one_visit(browser, base + page, result)
-        finally:
-            browser.close()
-    return result
+        stack.callback(browser.close)
+        for name in sites:
+            _one_visit(browser, urls[name], Reader())  # warm-up: the browser's own first-start costs
+        for _ in range(repeat):
+            for name in sites:
+                _one_visit(browser, urls[name], results[name])
+    return results
 
 
 def chromium_version() -> str:
     return subprocess.run([CHROMIUM, "--version"], capture_output=True, text=True).stdout.strip()
 
 
-def _build(n: int, work: Path) -> Path:
+def build(n: int, work: Path, src: Path | None = None) -> Path:
+    """The dmsite benchmark site for *n* milestones, built (with the dmsite of *src*, a source tree, if given)."""
     sys.path.insert(0, str(Path(__file__).resolve().parent))
     from generate import write
     from sites import dmsite_site
 
     root = dmsite_site(write(n, work / "data"), work / "dmsite")
     html = root / "_build" / "html"
+    env = {**os.environ, "PYTHONPATH": str(src)} if src else None
     subprocess.run([str(Path(sys.executable).parent / "sphinx-build"), "-b", "html", "-q", str(root), str(html)],
-                   check=True)
+                   check=True, env=env)
     return html
 
 
@@ -195,20 +210,28 @@ def main() -> int:
     parser.add_argument("--sizes", type=int, nargs="+", default=[10000])
     parser.add_argument("--repeat", type=int, default=3)
     parser.add_argument("--html", type=Path, help="a built site (skips building; --sizes ignored)")
+    parser.add_argument("--baseline", type=Path, metavar="SRC",
+                        help="also build with the dmsite of this source tree (e.g. an unpacked older commit's src/) "
+                             "and time both, taking turns")
     parser.add_argument("--detail", action="store_true", help="also print every single time")
     args = parser.parse_args()
-    print(f"{chromium_version()}; times in ms; {PAGE}\n")
-    print("| N | rows | page KB | " + " | ".join(HEADER) + " |")
-    print("|---" * (len(HEADER) + 3) + "|")
+    print(f"{chromium_version()}; times in ms; {PAGE}; load average {' '.join(f'{x:.1f}' for x in os.getloadavg())}\n")
+    print("| N | dmsite | rows | page KB | " + " | ".join(HEADER) + " |")
+    print("|---" * (len(HEADER) + 4) + "|")
     runs = [(0, args.html)] if args.html else [(n, None) for n in args.sizes]
     for n, html in runs:
         with tempfile.TemporaryDirectory(prefix=f"dmsite-reader-{n}-") as tmp:
-            result = measure(html or _build(n, Path(tmp)), args.repeat)
-        print(f"| {n or '–'} | {result.rows} | {result.page_kb:.0f} | " + " | ".join(result.cells()) + " |",
-              flush=True)
-        if args.detail:
-            for name in ("load", "frame", "keystroke", "clear", "sort", "facet"):
-                print(f"  {name}: {' '.join(f'{v:.0f}' for v in getattr(result, name))}", file=sys.stderr)
+            sites = {"this": html or build(n, Path(tmp) / "this")}
+            if args.baseline and not html:
+                sites = {"baseline": build(n, Path(tmp) / "baseline", args.baseline.resolve()), **sites}
+            results = measure_sites(sites, args.repeat)
+        for name, result in results.items():
+            print(f"| {n or '–'} | {name} | {result.rows} | {result.page_kb:.0f} | " + " | ".join(result.cells()) + " |",
+                  flush=True)
+            if args.detail:
+                for kind in ("load", "frame", "keystroke", "clear", "sort", "facet"):
+                    print(f"  {name} {kind}: {' '.join(f'{v:.0f}' for v in getattr(result, kind))}", file=sys.stderr)
+    print(f"\nload average after: {' '.join(f'{x:.1f}' for x in os.getloadavg())}")
     return 0
 
 
