@@ -48,74 +48,75 @@ window.__dmTime = async (act) => {
 };
 """
 
-TYPE = """async ([text]) => {
-  const input = document.querySelector('.dm-filter input[type=search]');
-  const times = [];
-  for (let i = 1; i <= text.length; i++) {
-    times.push(await window.__dmTime(() => {
-      input.value = text.slice(0, i);
-      input.dispatchEvent(new InputEvent('input', {bubbles: true, inputType: 'insertText', data: text[i - 1]}));
-    }));
-  }
-  return times;
-}"""
-
-CLEAR = """async () => {
+KEY = """async ([text]) => {
   const input = document.querySelector('.dm-filter input[type=search]');
   return window.__dmTime(() => {
-    input.value = '';
-    input.dispatchEvent(new InputEvent('input', {bubbles: true, inputType: 'deleteContentBackward'}));
+    input.value = text;
+    input.dispatchEvent(new InputEvent('input', {bubbles: true, inputType: text ? 'insertText' : 'deleteContentBackward'}));
   });
 }"""
 
-SORT = """async ([title]) => {
+CLICK = """async ([title]) => {
   const th = [...document.querySelectorAll('table.dm-interactive thead th')].find((h) => h.textContent.trim() === title);
-  return [await window.__dmTime(() => th.click()), await window.__dmTime(() => th.click())];
+  return window.__dmTime(() => th.click());
 }"""
 
-FACET = """async () => {
+PICK = """async ([index]) => {
   const select = document.querySelector('.dm-filter select');
-  const pick = async (value) => window.__dmTime(() => {
-    select.value = value;
+  return window.__dmTime(() => {
+    select.value = select.options[index].value;
     select.dispatchEvent(new Event('change', {bubbles: true}));
   });
-  return [await pick(select.options[1].value), await pick('')];
 }"""
 
-SHOWN = "() => [...document.querySelectorAll('table.dm-interactive tbody tr')].filter((r) => r.offsetParent).length"
+# Rows shown, from the page's elements alone (the script hides with the hidden attribute): asking for their
+# style or layout would make the browser compute it for every row and slow down what is timed after it.
+SHOWN = "() => [...document.querySelectorAll('table.dm-interactive tbody tr')].filter((r) => !r.closest('[hidden]')).length"
+
+
+@dataclass
+class Times:
+    """Milliseconds of one kind of interaction: wall (to the end of the next frame) and the page's main-thread CPU."""
+
+    wall: list[float] = field(default_factory=list)
+    cpu: list[float] = field(default_factory=list)
+
+    def cell(self, first: bool = False) -> str:
+        """median / worst (min / median with *first*), then the same of the CPU time."""
+        if not self.wall:
+            return "–"
+
+        def pair(values: list[float]) -> str:
+            low, high = (min(values), statistics.median(values)) if first else (statistics.median(values), max(values))
+            return f"{low:.0f} / {high:.0f}"
+
+        return f"{pair(self.wall)} (cpu {pair(self.cpu)})"
 
 
 @dataclass
 class Reader:
-    """Milliseconds per kind of interaction, over all repeats."""
+    """The figures of one page over all visits."""
 
-    load: list[float] = field(default_factory=list)
+    load: Times = field(default_factory=Times)
+    keystroke: Times = field(default_factory=Times)
+    clear: Times = field(default_factory=Times)
+    sort: Times = field(default_factory=Times)
+    facet: Times = field(default_factory=Times)
     frame: list[float] = field(default_factory=list)
-    keystroke: list[float] = field(default_factory=list)
-    clear: list[float] = field(default_factory=list)
-    sort: list[float] = field(default_factory=list)
-    facet: list[float] = field(default_factory=list)
     rows: int = 0
     page_kb: float = 0.0
 
-    @staticmethod
-    def _cell(values: list[float], worst: bool) -> str:
-        if not values:
-            return "–"
-        summary = max(values) if worst else statistics.median(values)
-        return f"{statistics.median(values) if worst else min(values):.0f} / {summary:.0f}"
-
     def cells(self) -> list[str]:
-        """Load and first frame: min / median; interactions: median / worst."""
-        return [self._cell(self.load, False), self._cell(self.frame, False),
-                *(self._cell(v, True) for v in (self.keystroke, self.clear, self.sort, self.facet))]
+        frame = f"{min(self.frame):.0f} / {statistics.median(self.frame):.0f}" if self.frame else "–"
+        return [self.load.cell(first=True), frame, *(t.cell() for t in (self.keystroke, self.clear, self.sort, self.facet))]
 
 
-METHOD = ("load event and the first frame after it: min / median of the visits; a keystroke (each of "
-          f"{' and '.join(repr(f) for f in FILTERS)} typed one character at a time), clearing the filter, a sort "
-          f"({' and '.join(SORT_COLUMNS)}, each up and down) and a facet pick: median / worst, each from the event "
-          "to the end of the next frame (benchmarks/reader.py).")
-HEADER = ("load event (min / median)", "first frame", "keystroke (median / worst)", "clear", "sort", "facet")
+METHOD = ("load event (CPU: of the page's main thread until then) and the first frame after it: min / median of the "
+          f"visits; a keystroke (each of {' and '.join(repr(f) for f in FILTERS)} typed one character at a time), "
+          f"clearing the filter, a sort ({' and '.join(SORT_COLUMNS)}, each up and down) and a facet pick: median / "
+          "worst, each from the event to the end of the next frame; in brackets the CPU time of the page's main "
+          "thread (Chromium's ThreadTime metric), which the machine's other load does not inflate (benchmarks/reader.py).")
+HEADER = ("load event ms (min / median)", "first frame", "keystroke (median / worst)", "clear", "sort", "facet")
 
 
 class _QuietHandler(http.server.SimpleHTTPRequestHandler):
@@ -144,21 +145,37 @@ def _one_visit(browser: Any, url: str, result: Reader) -> None:
     errors: list[str] = []
     page.on("pageerror", lambda error: errors.append(str(error)))
     page.add_init_script(TIMER)
+    cdp = context.new_cdp_session(page)
+    cdp.send("Performance.enable", {"timeDomain": "threadTicks"})
+
+    def thread_ms() -> float:
+        return next(m["value"] for m in cdp.send("Performance.getMetrics")["metrics"] if m["name"] == "ThreadTime") * 1000
+
+    def timed(times: Times, script: str, arg: object) -> None:
+        before = thread_ms()
+        times.wall.append(page.evaluate(script, arg))
+        times.cpu.append(thread_ms() - before)
+
+    before = thread_ms()
     page.goto(url, wait_until="load", timeout=120_000)
-    result.load.append(page.evaluate("performance.getEntriesByType('navigation')[0].loadEventEnd"))
+    result.load.cpu.append(thread_ms() - before)
+    result.load.wall.append(page.evaluate("performance.getEntriesByType('navigation')[0].loadEventEnd"))
     result.frame.append(page.evaluate(
         "new Promise((done) => requestAnimationFrame(() => setTimeout(() => done(performance.now()), 0)))"))
     result.rows = page.evaluate(SHOWN)
     for text in FILTERS:
-        result.keystroke += page.evaluate(TYPE, [text])
+        for end in range(1, len(text) + 1):
+            timed(result.keystroke, KEY, [text[:end]])
         if page.evaluate(SHOWN) >= result.rows:
             raise RuntimeError(f"filter {text!r} hid no row")
-        result.clear.append(page.evaluate(CLEAR))
+        timed(result.clear, KEY, [""])
         if page.evaluate(SHOWN) != result.rows:
             raise RuntimeError("clearing the filter did not show every row again")
     for title in SORT_COLUMNS:
-        result.sort += page.evaluate(SORT, [title])
-    result.facet += page.evaluate(FACET)
+        for _ in ("up", "down"):
+            timed(result.sort, CLICK, [title])
+    for index in (1, 0):  # a value, then all again
+        timed(result.facet, PICK, [index])
     context.close()
     if errors:
         raise RuntimeError(f"errors on {url}: {errors}")
@@ -213,9 +230,10 @@ def main() -> int:
     parser.add_argument("--baseline", type=Path, metavar="SRC",
                         help="also build with the dmsite of this source tree (e.g. an unpacked older commit's src/) "
                              "and time both, taking turns")
+    parser.add_argument("--page", default=PAGE, help=f"the page of the site to time (default {PAGE})")
     parser.add_argument("--detail", action="store_true", help="also print every single time")
     args = parser.parse_args()
-    print(f"{chromium_version()}; times in ms; {PAGE}; load average {' '.join(f'{x:.1f}' for x in os.getloadavg())}\n")
+    print(f"{chromium_version()}; times in ms; {args.page}; load average {' '.join(f'{x:.1f}' for x in os.getloadavg())}\n")
     print("| N | dmsite | rows | page KB | " + " | ".join(HEADER) + " |")
     print("|---" * (len(HEADER) + 4) + "|")
     runs = [(0, args.html)] if args.html else [(n, None) for n in args.sizes]
@@ -224,13 +242,15 @@ def main() -> int:
             sites = {"this": html or build(n, Path(tmp) / "this")}
             if args.baseline and not html:
                 sites = {"baseline": build(n, Path(tmp) / "baseline", args.baseline.resolve()), **sites}
-            results = measure_sites(sites, args.repeat)
+            results = measure_sites(sites, args.repeat, args.page)
         for name, result in results.items():
             print(f"| {n or '–'} | {name} | {result.rows} | {result.page_kb:.0f} | " + " | ".join(result.cells()) + " |",
                   flush=True)
             if args.detail:
-                for kind in ("load", "frame", "keystroke", "clear", "sort", "facet"):
-                    print(f"  {name} {kind}: {' '.join(f'{v:.0f}' for v in getattr(result, kind))}", file=sys.stderr)
+                for kind in ("load", "keystroke", "clear", "sort", "facet"):
+                    times = getattr(result, kind)
+                    print(f"  {name} {kind}: " + " ".join(f"{w:.0f}/{c:.0f}" for w, c in zip(times.wall, times.cpu, strict=True)),
+                          file=sys.stderr)
     print(f"\nload average after: {' '.join(f'{x:.1f}' for x in os.getloadavg())}")
     return 0
 

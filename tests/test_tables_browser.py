@@ -14,7 +14,7 @@ from browser_support import browser, browser_page, serve  # noqa: F401 - fixture
 from conftest import Site
 from milestone_data import MILESTONES, WBS
 
-COUNT = 1234  # more than render/tables.py LONG_TABLE: 13 chunks, the last one short
+COUNT = 1234  # more than render/tables.py LONG_TABLE: 25 chunks, the last one short
 WORDS = ["alpha", "Beta", "gamma", "Delta", "epsilon", "Zeta", "eta", "Theta"]
 ELEMENTS = ["02C.03", "02C.04", "02C.00"]
 

@@ -12,7 +12,7 @@ from .html import esc
 # Tables with more rows than this are laid out as grids of fixed columns sized from the data, so the
 # browser lays out and paints only the rows on screen (dmsite.css, "long record tables").
 LONG_TABLE = 500
-CHUNK = 100  # rows per <tbody> of a long table: the browser skips a chunk off screen as a whole
+CHUNK = 50  # rows per <tbody> of a long table: the browser skips a chunk off screen as a whole
 WRAPS = 12  # characters: a column with longer texts wraps them, and shares the width left over
 _TAG = re.compile(r"<[^>]*>")
 

@@ -7,6 +7,7 @@
 
   var collator = new Intl.Collator();
   var BATCH = 4096;  // rows put in one call (an engine limits a call's arguments)
+  var SLICE = 250;  // rows read between two looks at the clock
   var PLAIN = /^[0-9A-Z .-]*$|^[0-9a-z .-]*$/;  // keys the collator orders as their code points do
 
   function cellKey(row, index) {
@@ -26,6 +27,43 @@
     return collator.compare(a, b);
   }
 
+  // One value per row, read from the page a slice at a time in idle moments (step), or all at once
+  // when it is needed before (all).
+  function Reading(rows, read) {
+    this.rows = rows;
+    this.read = read;
+    this.values = new Array(rows.length);
+    this.done = 0;
+  }
+
+  Reading.prototype.step = function (deadline) {
+    var n = this.rows.length;
+    while (this.done < n && deadline.timeRemaining() > 1) {
+      for (var end = Math.min(this.done + SLICE, n); this.done < end; this.done++) {
+        this.values[this.done] = this.read(this.rows[this.done]);
+      }
+    }
+    return this.done === n;
+  };
+
+  Reading.prototype.all = function () {
+    for (var n = this.rows.length; this.done < n; this.done++) this.values[this.done] = this.read(this.rows[this.done]);
+    return this.values;
+  };
+
+  // Readings waiting for idle moments, read in turn; a keystroke waits for at most one slice.
+  var waiting = [];
+  var idle = window.requestIdleCallback || function (f) {
+    return setTimeout(function () { var end = Date.now() + 8; f({ timeRemaining: function () { return end - Date.now(); } }); }, 50);
+  };
+  function readLater(reading) {
+    if (waiting.push(reading) > 1) return;
+    idle(function tick(deadline) {
+      while (waiting.length && deadline.timeRemaining() > 1) if (waiting[0].step(deadline)) waiting.shift();
+      if (waiting.length) idle(tick);
+    });
+  }
+
   // One table's rows in their page order, with what the script knows of them.  A long table holds its rows
   // in <tbody> chunks; each chunk's --dm-rows (the rows it shows) sizes it while it is off screen.
   function Rows(table) {
@@ -37,18 +75,39 @@
     this.shown = new Uint8Array(this.rows.length).fill(1);
     this.at = this.rows.map(function (_, i) { return i; });  // row → its place in the page's order
     this.counts = this.bodies.map(function (b) { return b.rows.length; });
-    this.keys = [];  // column index → each row's sort key (read once)
-    this.texts = null;  // each row's lower-case text, read on first filter
+    this.texts = new Reading(this.rows, function (r) { return r.textContent.toLowerCase(); });
+    this.keys = [];  // column index → the Reading of each row's sort key
+    this.sorts = [];  // column index → those keys as a sort compares them
+    var cells = this.rows.length ? this.rows[0].cells.length : 0;
+    for (var i = 0; i < cells; i++) this.keys.push(this.keyReading(i));
   }
 
+  Rows.prototype.keyReading = function (index) {
+    return new Reading(this.rows, function (r) { return cellKey(r, index); });
+  };
+
+  // Read the search text, then every column's keys, in idle moments.
+  Rows.prototype.readLater = function () {
+    readLater(this.texts);
+    this.keys.forEach(readLater);
+  };
+
   Rows.prototype.column = function (index) {
-    if (!this.keys[index]) this.keys[index] = this.rows.map(function (r) { return cellKey(r, index); });
-    return this.keys[index];
+    if (!this.keys[index]) this.keys[index] = this.keyReading(index);
+    return this.keys[index].all();
+  };
+
+  // The column's keys as sorting compares them: numbers where every key of a pair is one, else text.
+  Rows.prototype.sortKeys = function (index) {
+    if (!this.sorts[index]) {
+      var keys = this.column(index);
+      this.sorts[index] = { keys: keys, nums: keys.map(number), plain: keys.every(function (k) { return PLAIN.test(k); }) };
+    }
+    return this.sorts[index];
   };
 
   Rows.prototype.searchText = function () {
-    if (!this.texts) this.texts = this.rows.map(function (r) { return r.textContent.toLowerCase(); });
-    return this.texts;
+    return this.texts.all();
   };
 
   // Each chunk's count of rows shown, written where it changed.
@@ -78,13 +137,12 @@
 
   // Put the rows in the order of column *index*; ties keep the page's order.
   Rows.prototype.sort = function (index, ascending) {
-    var keys = this.column(index), nums = keys.map(number), sign = ascending ? 1 : -1;
-    var plain = keys.every(function (k) { return PLAIN.test(k); });  // code-point order is the collator's
+    var sk = this.sortKeys(index), keys = sk.keys, nums = sk.nums, plain = sk.plain, sign = ascending ? 1 : -1;
     var order = keys.map(function (_, i) { return i; });
     order.sort(function (i, j) {
       var a = keys[i], b = keys[j];
       var c = !isNaN(nums[i]) && !isNaN(nums[j]) ? nums[i] - nums[j]
-        : plain ? (a < b ? -1 : a > b ? 1 : 0) : collator.compare(a, b);
+        : plain ? (a < b ? -1 : a > b ? 1 : 0) : collator.compare(a, b);  // plain: code points order as the collator
       return sign * c || i - j;
     });
     var size = this.chunk, rows = this.rows, at = this.at, bodies = this.bodies;
@@ -180,9 +238,8 @@
       makeFilterable(t, rows);
       tables.push(rows);
     });
-    // read the search text while the reader is still looking, not on the first keystroke
-    var later = window.requestIdleCallback || function (f) { return setTimeout(f, 200); };
-    later(function () { tables.forEach(function (rows) { rows.searchText(); }); });
+    // read the search text and the sort keys while the reader is still looking, not on the first keystroke or click
+    tables.forEach(function (rows) { rows.readLater(); });
   }
 
   if (document.readyState === "loading") document.addEventListener("DOMContentLoaded", init);
