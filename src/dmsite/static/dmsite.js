@@ -1,7 +1,8 @@
 // dmsite: filter and sort record tables in the browser; without JavaScript they stay plain tables.
-// Fast at 10,000 rows (issue 20): each row's search text and sort keys are read from the page once
-// and kept; a filter or sort writes to the page in one batch and never reads layout; only rows
-// whose visibility changes are touched (long tables lay out only the rows on screen: dmsite.css).
+// Fast at 10,000 rows (issue 20): each row's search text and sort keys are read from the page once, in
+// idle moments after load, and kept; a filter or sort writes to the page in one batch and never reads
+// layout; a filter touches only the rows whose visibility changes; a long table's rows come in <tbody>
+// chunks that the browser lays out only on screen (render/tables.py, dmsite.css "long record tables").
 (function () {
   "use strict";
 
