@@ -1,6 +1,6 @@
 """Build the dmsite, sphinx-needs and plain-Sphinx sites side by side and report times and memory.
 
-    .venv/bin/python benchmarks/run.py --sizes 400 2000 10000 --repeat 3 > benchmarks/last-run.md
+    .venv/bin/python benchmarks/run.py --repeat 3 > benchmarks/last-run.md   # N = 400 … 20,000
     .venv/bin/python benchmarks/run.py --ci      # N = 400 once per site, ratios only (the CI guard)
 
 For each N: generate the data set, write the three sites, then for each site measure
@@ -11,7 +11,9 @@ after removing ``_build`` but keeping the graph cache ``.cache/dmsite`` (what a 
 keeps the cache does).  Wall time (min and median of --repeat runs) and peak RSS of the
 sphinx-build process; the load average of the machine before and after each size.  Also
 ``dmsite validate`` on the data set, ``dmsite publish`` of five tagged versions of the dmsite
-site (from a temporary git repository), and the fitted growth exponent of full-build time.
+site (from a temporary git repository), the fitted growth exponent of full-build time, and the
+reader's side: the dmsite table page of all N milestones in Chromium (load, filter keystroke, clear,
+sort, facet; ``reader.py``), timed on the last build.
 """
 
 from __future__ import annotations
@@ -32,6 +34,7 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
+import reader
 from generate import STATUS_DATE, write
 from sites import EDITED_ID, SHOWS_EDIT, SITES, dmsite_edit
 
@@ -87,8 +90,11 @@ def stale_pages(name: str, root: Path, day: str) -> list[str]:
     return stale
 
 
-def bench_site(name: str, data: Path, work: Path, repeat: int) -> tuple[dict[str, Measure], set[str]]:
-    """The site's measures, and the pages left showing the old date after an edit in any run."""
+def bench_site(
+    name: str, data: Path, work: Path, repeat: int, readers: int = 0,
+) -> tuple[dict[str, Measure], set[str], reader.Reader | None]:
+    """The site's measures, the pages left showing the old date after an edit in any run, and (dmsite, if
+    *readers*) the reader's figures on its table page, over *readers* visits to the last build."""
     make, edit = SITES[name]
     root = work / name
     result = {"full": Measure(), "noop": Measure(), "edit": Measure(), "warm": Measure()}
@@ -103,8 +109,9 @@ def bench_site(name: str, data: Path, work: Path, repeat: int) -> tuple[dict[str
         if name == "dmsite":
             shutil.rmtree(root / "_build")
             result["warm"].add(*timed(sphinx(root), root))
+    read = reader.measure(root / "_build" / "html", readers) if name == "dmsite" and readers else None
     shutil.rmtree(root, ignore_errors=True)
-    return result, stale
+    return result, stale, read
 
 
 def git(repo: Path, *args: str) -> None:
@@ -164,15 +171,18 @@ def load() -> str:
 
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
-    parser.add_argument("--sizes", type=int, nargs="+", default=[400, 2000, 10000])
+    parser.add_argument("--sizes", type=int, nargs="+", default=[400, 2000, 10000, 20000])
     parser.add_argument("--repeat", type=int, default=3)
     parser.add_argument("--sites", nargs="+", default=list(SITES), choices=list(SITES))
     parser.add_argument("--no-publish", action="store_true", help="skip timing dmsite publish")
+    parser.add_argument("--no-reader", action="store_true", help="skip timing the table page in Chromium")
     parser.add_argument("--ci", action="store_true", help="N = 400 once per site, no publish: the CI guard")
     args = parser.parse_args()
     if args.ci:
         args.sizes, args.repeat, args.no_publish = [400], 1, True
-    print(f"Machine: {machine()}  \nVersions: {versions()}  \nCommand: `{' '.join(sys.argv)}`\n")
+    readers = 0 if args.no_reader or "dmsite" not in args.sites else args.repeat
+    print(f"Machine: {machine()}  \nVersions: {versions()}{', ' + reader.chromium_version() if readers else ''}  \n"
+          f"Command: `{' '.join(sys.argv)}`\n")
     print(f"Times in seconds, min / median of {args.repeat} run(s); peak RSS of sphinx-build in MB; "
           "load = 1/5/15-minute load average before and after the size.\n")
     print("| N | site | full build | no-op rebuild | rebuild after one edit | stale after edit "
@@ -184,9 +194,10 @@ def main() -> int:
         with tempfile.TemporaryDirectory(prefix=f"dmsite-bench-{n}-") as tmp:
             work = Path(tmp)
             data = write(n, work / "data")
-            results = {}
+            results, read = {}, None
             for name in args.sites:
-                results[name], stale = bench_site(name, data, work, args.repeat)
+                results[name], stale, seen = bench_site(name, data, work, args.repeat, readers)
+                read = seen or read
                 r = results[name]
                 print(f"| {n} | {name} | {r['full'].cell()} | {r['noop'].cell()} | {r['edit'].cell()} "
                       f"| {', '.join(sorted(stale)) or 'none'} | {r['warm'].cell()} "
@@ -196,16 +207,21 @@ def main() -> int:
                 validate.add(*timed([str(BIN / "dmsite"), "validate", str(data), "--status-date",
                                      STATUS_DATE.isoformat()], work))
             publish = bench_publish(data, work) if not args.no_publish and "dmsite" in args.sites else Measure()
-        rows.append((n, results, validate, publish, f"{before} → {load()}"))
+        rows.append((n, results, validate, publish, read, f"{before} → {load()}"))
     print("\n| N | dmsite / sphinx-needs (full) | dmsite / floor (full) | dmsite / floor (cache kept) "
-          f"| dmsite validate | dmsite publish, {PUBLISHED_VERSIONS} versions | load |")
-    print("|---|---|---|---|---|---|---|")
-    for n, results, validate, publish, loads in rows:
+          f"| dmsite validate | dmsite publish, {PUBLISHED_VERSIONS} versions | "
+          + " | ".join(f"table page: {h}" for h in reader.HEADER) + " | load |")
+    print("|---" * (7 + len(reader.HEADER)) + "|")
+    for n, results, validate, publish, read, loads in rows:
         d, s, f = results.get("dmsite"), results.get("sphinx-needs"), results.get("floor")
         vs_needs = f"{d['full'].best / s['full'].best:.2f}" if d and s else "–"
         vs_floor = f"{d['full'].best / f['full'].best:.2f}" if d and f else "–"
         warm_floor = f"{d['warm'].best / f['full'].best:.2f}" if d and f else "–"
-        print(f"| {n} | {vs_needs} | {vs_floor} | {warm_floor} | {validate.cell()} | {publish.cell()} | {loads} |")
+        figures = read.cells() if read else ["–"] * len(reader.HEADER)
+        print(f"| {n} | {vs_needs} | {vs_floor} | {warm_floor} | {validate.cell()} | {publish.cell()} | "
+              + " | ".join(figures) + f" | {loads} |")
+    if readers:
+        print(f"\nTable page (`table.html`, all N milestones) in Chromium, ms, {reader.METHOD}")
     if len(args.sizes) > 1:
         fits = [f"{name} {exponent([(n, r[name]['full'].best) for n, r, *_ in rows]):.2f}" for name in args.sites]
         print(f"\nFitted growth exponent of full-build time (log-log least squares over N): {', '.join(fits)}")

@@ -2,10 +2,19 @@
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
+from html import unescape
 
 from .html import esc
+
+# Tables with more rows than this are laid out as grids of fixed columns sized from the data, so the
+# browser lays out and paints only the rows on screen (dmsite.css, "long record tables").
+LONG_TABLE = 500
+CHUNK = 50  # rows per <tbody> of a long table: the browser skips a chunk off screen as a whole
+WRAPS = 12  # characters: a column with longer texts wraps them, and shares the width left over
+_TAG = re.compile(r"<[^>]*>")
 
 
 @dataclass(frozen=True)
@@ -21,19 +30,56 @@ def table(
 ) -> str:
     """An HTML table that ``dmsite.js`` makes filterable and sortable (plain without JS).
 
-    *facets* are column indexes offered as drop-down filters.
+    *facets* are column indexes offered as drop-down filters.  A sort key equal to the cell's text is
+    left out (the script reads the text); a long table carries its column widths in ``--dm-columns``.
     """
     head = "".join(f'<th scope="col">{esc(c.title)}</th>' for c in columns)
+    long = len(rows) > LONG_TABLE
+    widths = [max(map(len, c.title.split()), default=0) for c in columns]  # a title wraps between its words
     body = []
     for row in rows:
         cells = []
-        for c in columns:
-            key = f' data-sort="{esc(c.sort_key(row))}"' if c.sort_key else ""
-            cells.append(f"<td{key}>{c.cell(row)}</td>")
+        for i, c in enumerate(columns):
+            html = c.cell(row)
+            text = _TAG.sub("", html) if "<" in html else html
+            if long:
+                widths[i] = max(widths[i], len(unescape(text) if "&" in text else text))
+            key = ""
+            if c.sort_key:
+                sort = c.sort_key(row)
+                if esc(sort) != text or sort != sort.strip():
+                    key = f' data-sort="{esc(sort)}"'
+            cells.append(f"<td{key}>{html}</td>")
         body.append("<tr>" + " ".join(cells) + "</tr>")  # spaced: words of adjacent cells stay apart in search
     cap = f"<caption>{esc(caption)}</caption>" if caption else ""
+    grid = f' style="{_grid(widths)}"' if long else ""
+    classes = f"dm-table dm-interactive{' dm-long' if long else ''} {esc(css)}"
     return (
-        f'<table class="dm-table dm-interactive {esc(css)}" data-facets="{",".join(map(str, facets))}">'
-        f"{cap}<thead><tr>{head}</tr></thead>"
-        f"<tbody>\n" + "\n".join(body) + "\n</tbody></table>"
+        f'<table class="{classes}" data-facets="{",".join(map(str, facets))}"{grid}>'
+        f"{cap}<thead><tr>{head}</tr></thead>" + (_chunks(body) if long else "<tbody>\n" + "\n".join(body) + "\n</tbody>")
+        + "</table>"
     )
+
+
+def _chunks(rows: Sequence[str]) -> str:
+    """The rows in <tbody> chunks of CHUNK; a shorter last one says how many rows it holds (its size off screen)."""
+    out = []
+    for start in range(0, len(rows), CHUNK):
+        part = rows[start:start + CHUNK]
+        count = f' style="--dm-rows: {len(part)}"' if len(part) < CHUNK else ""
+        out.append(f"<tbody{count}>\n" + "\n".join(part) + "\n</tbody>")
+    return "".join(out)
+
+
+def _grid(widths: Sequence[int]) -> str:
+    """Grid columns from each column's longest text (in ch, the width of a digit; capitals are wider, hence 8 %).
+
+    A column of short texts is as wide as its longest; one of longer texts is at least WRAPS wide and shares
+    what is left of the table's width in proportion to its longest text.  ``--dm-width`` is the least width.
+    """
+    tracks, least = [], 0
+    for w in widths:
+        ch = -(-w * 108 // 100)  # rounded up, in whole numbers (no float error)
+        tracks.append(f"calc({ch}ch + 1em)" if w <= WRAPS else f"minmax(calc({WRAPS}ch + 1em), {ch}fr)")
+        least += ch if w <= WRAPS else WRAPS
+    return f"--dm-columns: {' '.join(tracks)}; --dm-width: calc({least}ch + {len(widths)}em)"
