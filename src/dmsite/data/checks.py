@@ -79,6 +79,8 @@ def check(catalog: Catalog) -> list[Problem]:
     problems += _cycles(catalog.products, lambda p: [p.parent] if p.parent else [], "parent", "parent")
     problems += _cycles(catalog.roles, lambda r: [r.reports_to] if r.reports_to else [], "reports_to", "reports_to")
     problems += _cycles(catalog.requirements, lambda q: q.traces, "traces", "traces")
+    problems += _cycles(catalog.documents, lambda d: [r.to for r in d.relations], "relations", "relation")
+    problems += _former_ids(catalog)
     for m in catalog.milestones.values():
         if m.completed and _earliest(m.completed) > catalog.status_date:
             problems.append(Problem(
@@ -166,6 +168,27 @@ def _cycles(
             elif not state.get(nxt):
                 state[nxt] = 1
                 stack.append((nxt, iter(next_ids(table[nxt]))))
+    return problems
+
+
+def _former_ids(catalog: Catalog) -> list[Problem]:
+    """An ``aka`` names a former id of this milestone only: not its own id, no other record's, no other's aka."""
+    problems = []
+    claimed: dict[str, Record] = {}
+    for m in catalog.milestones.values():
+        for former in m.aka:
+            other = catalog.milestones.get(former) or catalog.external.get(former)
+            first = claimed.setdefault(former, m)
+            if other is m:
+                message = f"aka '{former}' is this milestone's own id; aka lists its former ids"
+            elif other is not None:
+                message = (f"aka '{former}' is the id of another {other.called()} ({other.loc}); "
+                           "aka lists this milestone's former ids")
+            elif first is not m:
+                message = f"aka '{former}' is also a former id of milestone '{first.key}' ({first.loc})"
+            else:
+                continue
+            problems.append(Problem(m.field_loc("aka"), m.id, message))
     return problems
 
 

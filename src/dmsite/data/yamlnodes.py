@@ -37,6 +37,13 @@ def mark_loc(path: str, mark: Any) -> Loc:
     return Loc(path, mark.line + 1, mark.column + 1)
 
 
+def refuse_tag(path: str, node: yaml.Node) -> None:
+    """A YAML tag (``!record``, ``!!python/...``) on any node, a record or the list of them too, is refused."""
+    if node.tag not in _PLAIN_TAGS:
+        tag = node.tag.replace(_YAML_TAG, "!!")
+        raise InputRefused(mark_loc(path, node.start_mark), f"tag {clip(tag)} is not supported; write plain values")
+
+
 class ValueBuilder:
     """Turns a composed node tree into plain values, refusing aliases and duplicate keys."""
 
@@ -49,9 +56,7 @@ class ValueBuilder:
         if id(node) in self.seen:
             raise InputRefused(mark_loc(self.path, node.start_mark), "anchors and aliases are not supported in data files")
         self.seen.add(id(node))
-        if node.tag not in _PLAIN_TAGS:
-            tag = node.tag.replace(_YAML_TAG, "!!")
-            raise InputRefused(mark_loc(self.path, node.start_mark), f"tag {clip(tag)} is not supported; write plain values")
+        refuse_tag(self.path, node)
         if isinstance(node, yaml.MappingNode):
             return self.mapping(node)[0]
         if isinstance(node, yaml.SequenceNode):

@@ -187,7 +187,7 @@ class BurndownChart(MilestoneDirective):
 
     option_spec = {
         **SCOPE_OPTIONS, "start": iso_date, "end": iso_date, "title": directives.unchanged,
-        "history": directives.positive_int,
+        "history": lambda value: _months(value),
         "before-start": lambda value: directives.choice(value, (schedule.CROP, schedule.EXCLUDE)),
     }
 
@@ -239,3 +239,11 @@ class GanttChart(MilestoneDirective):
         title = self.options.get("title", "Milestone schedule")
         svg = charts.gantt_svg(self.catalog, schedule.by_due(self.selected()), title)
         return self.html(f'<div class="dm-graph dm-gantt-chart">{svg}</div>')
+
+
+def _months(value: str | None) -> int:
+    """``:history: N``: whole months, at most a century back (further is no date a plan holds)."""
+    months = directives.positive_int(value)
+    if months > 1200:
+        raise ValueError(f"{months} months: at most 1200 (a century)")
+    return months
