@@ -72,7 +72,9 @@ def _field_locs(lines: list[str], name: str, line: int, fields: Iterable[str]) -
 def _values(key: str, entry: Entry) -> dict[str, Any]:
     fields = {k.lower(): v for k, v in entry.fields.items()}
     handle = _plain(fields.get("handle", key))
-    values: dict[str, Any] = {"handle": handle, "title": _plain(fields.get("title", ""))}
+    values: dict[str, Any] = {"handle": handle}
+    if "title" in fields:  # none: the model says it is missing
+        values["title"] = _plain(fields["title"])
     authors = [_person_text(p) for p in entry.persons.get("author", [])]
     if authors:
         values["authors"] = authors

@@ -53,6 +53,10 @@ def survey(data_dir: Path) -> tuple[list[Path], list[tuple[Path, str, Severity]]
             if note:
                 notes.append((path, *note))
                 continue
+        if path.name.lower() in DATA_SUFFIXES and not path.is_dir():
+            notes.append((path, f"a file named '{path.name}' alone is hidden; give it a name (e.g. 'm{path.name}'); "
+                                "not read", Severity.ERROR))
+            continue
         if suffix not in DATA_SUFFIXES or (path.is_dir() and not path.is_symlink()):
             continue
         if _not_utf8(str(path.relative_to(data_dir))):
