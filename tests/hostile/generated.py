@@ -64,6 +64,14 @@ def bib_too_large(data: Path) -> None:
     _write(data / "documents" / "big.bib", "".join(entry.format(i=i) for i in range(6 * MB // 50)))
 
 
+def bib_large_but_allowed(data: Path) -> None:
+    """A 3 MB .bib file (under the limit), LaTeX in every entry, is read in bounded time; its bad last entry reported."""
+    entry = "@misc{{LDM-{i},\n  title = {{Document {i} on the {{LSST}} pipelines}},\n  author = {{Juri{{\\'c}}, M. and " \
+            "O'Mullane, W.}},\n  year = {{2020}}\n}}\n"
+    text = "".join(entry.format(i=i) for i in range(3 * MB // 120))
+    _write(data / "documents" / "big.bib", text + "@misc{LDM-X,\n  title = {Last},\n  year = {20x1}\n}\n")
+
+
 def file_name_with_terminal_codes(data: Path) -> None:
     """A file name holding a line break and terminal escapes: the messages show it escaped, never raw."""
     _write(data / "milestones" / "a\n\x1b[32mok: 0 errors\x1b[0m\r.yaml", MILESTONE.replace("2020-01-01", "nope"))
@@ -103,6 +111,7 @@ def pipe_named_like_data(data: Path) -> None:
 
 GENERATORS: dict[str, Callable[[Path], None]] = {
     "bib_too_large": bib_too_large,
+    "bib_large_but_allowed": bib_large_but_allowed,
     "file_name_with_terminal_codes": file_name_with_terminal_codes,
     "file_name_not_utf8": file_name_not_utf8,
     "symlink_outside_the_data_folder": symlink_outside,

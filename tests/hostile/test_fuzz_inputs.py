@@ -114,7 +114,7 @@ def test_every_renderer_runs_on_the_valid_data_set() -> None:
     assert_clean_output(catalog)
 
 
-FILE_NAMES = sorted(f"{kind}/x.yaml" for kind in VALID) + ["documents/x.bib"]
+FILE_NAMES = [*sorted(f"{kind}/x.yaml" for kind in VALID), "documents/x.bib"]
 
 
 @QUICK

@@ -8,7 +8,6 @@ compared with a fresh build of the same sources in another folder.
 
 from __future__ import annotations
 
-import re
 import shutil
 import textwrap
 from collections.abc import Callable

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 import re
 import time
 from collections.abc import Iterable
@@ -15,10 +16,10 @@ from pybtex.richtext import Text
 from pybtex.scanner import PybtexError, PybtexSyntaxError
 
 from ..errors import InputRefused
-from .problems import Loc, Problem
+from .problems import Loc, Problem, clip
 from .text import describe_char
 
-MAX_BIB_BYTES = 5 * 1024 * 1024  # pybtex reads about 1 MB a second
+MAX_BIB_BYTES = 4 * 1024 * 1024  # pybtex and its LaTeX decoder read 0.3 to 1 MB a second
 MAX_BIB_SECONDS = 15.0
 _PLAIN_FIELD = re.compile(r"[\w .,;:()/+=@!?<>\"*|\[\]-]*")  # no character the LaTeX decoder would change
 _TEXT = Backend()  # looked up once: ``render_as("text")`` searches the installed plugins on every call
@@ -32,6 +33,7 @@ _NOT_ENTRIES = {"string", "comment", "preamble"}
 BibRecord = tuple[dict[str, Any], Loc, dict[str, Loc]]
 
 
+@functools.lru_cache(maxsize=16384)  # authors, series and years repeat
 def _plain(latex: str) -> str:
     """LaTeX field text → plain text ('Juri{\\'c}' → 'Jurić')."""
     if _PLAIN_FIELD.fullmatch(latex) and "--" not in latex and "  " not in latex:  # most fields: no decoding
@@ -119,7 +121,8 @@ def read_bib(text: str, name: str) -> tuple[list[BibRecord], list[Problem]]:
         return [], [Problem(Loc(name, line, col), "-", f"character {describe_char(bad.group())} is not allowed in a "
                                                        ".bib file; remove it")]
     try:
-        data = _TimedParser(name).parse_string(text)
+        deadline = time.monotonic() + MAX_BIB_SECONDS
+        data = _TimedParser(name, deadline).parse_string(text)
     except InputRefused as refused:
         return [], [Problem(refused.loc, "-", refused.message)]
     except PybtexSyntaxError as exc:
@@ -134,29 +137,35 @@ def read_bib(text: str, name: str) -> tuple[list[BibRecord], list[Problem]]:
     records: list[BibRecord] = []
     for key, entry in data.entries.items():
         line = lines.get(key, 1)
+        if time.monotonic() > deadline:
+            return [], [_too_slow(name, line, key)]
         locs = _field_locs(text_lines, name, line, {*entry.fields.keys(), "author"})
         locs = {("authors" if k == "author" else k): v for k, v in locs.items()}
         records.append((_values(key, entry), Loc(name, line), locs))
     return records, []
 
 
-class _TimedParser(Parser):  # type: ignore[misc]
-    """pybtex's parser, stopping with a located problem once a file takes longer than MAX_BIB_SECONDS."""
+def _too_slow(name: str, line: int, key: str) -> Problem:
+    return Problem(Loc(name, line), "-", f"reading the .bib file took longer than {MAX_BIB_SECONDS:.0f} s; stopped at "
+                                         f"entry '{clip(key)}' (split the file)")
 
-    def __init__(self, name: str):
+
+class _TimedParser(Parser):  # type: ignore[misc]
+    """pybtex's parser, stopping with a located problem once the file has taken longer than its *deadline*."""
+
+    def __init__(self, name: str, deadline: float):
         super().__init__()
-        self.name = name
+        self.name, self.deadline = name, deadline
 
     def parse_string(self, text: str) -> BibliographyData:
-        deadline = time.monotonic() + MAX_BIB_SECONDS
         data = self.data
         original = data.add_entry
 
         def add_entry(key: str, entry: Entry) -> None:
-            if time.monotonic() > deadline:
+            if time.monotonic() > self.deadline:
                 line = text.count("\n", 0, text.find(key)) + 1 if key in text else 1
-                raise InputRefused(Loc(self.name, line), f"reading the .bib file took longer than "
-                                                         f"{MAX_BIB_SECONDS:.0f} s; stopped at entry '{key[:80]}'")
+                problem = _too_slow(self.name, line, key)
+                raise InputRefused(problem.loc, problem.message)
             original(key, entry)
 
         data.add_entry = add_entry

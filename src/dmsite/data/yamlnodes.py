@@ -30,7 +30,7 @@ _YAML_TAG = "tag:yaml.org,2002:"
 _PLAIN_TAGS = {_YAML_TAG + t for t in ("str", "int", "float", "bool", "null", "timestamp", "value", "map", "seq")}
 
 
-_ALLOWED_TAGS = {yaml.MappingNode: {_YAML_TAG + "map"}, yaml.SequenceNode: {_YAML_TAG + "seq"}}
+_ALLOWED_TAGS: dict[type, set[str]] = {yaml.MappingNode: {_YAML_TAG + "map"}, yaml.SequenceNode: {_YAML_TAG + "seq"}}
 _SCALAR_TAGS = _PLAIN_TAGS - {_YAML_TAG + "map", _YAML_TAG + "seq"}
 
 

@@ -243,7 +243,7 @@ class GanttChart(MilestoneDirective):
 
 def _months(value: str | None) -> int:
     """``:history: N``: whole months, at most a century back (further is no date a plan holds)."""
-    months = directives.positive_int(value)
+    months = int(directives.positive_int(value))
     if months > 1200:
         raise ValueError(f"{months} months: at most 1200 (a century)")
     return months
