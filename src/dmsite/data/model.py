@@ -93,6 +93,7 @@ _SAFE_URL = re.compile(r"^(https?://[^\s<>\"'\\]+|[^\s:<>\"'\\]+(?:[/#?][^\s<>\"
 
 
 def _check_url(value: str) -> str:
+    check_line(value)  # no control character, line break or bidi override
     if value[:2] in ("//", "/\\", "\\\\", "\\/"):
         raise ValueError(f"'{clip(value)}' starts with '{value[:2]}', a link to another host: write https://... "
                          "for another site, or a path on this one")
