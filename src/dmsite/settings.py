@@ -84,13 +84,21 @@ def _date(value: object) -> dt.date | None:
     if isinstance(value, dt.datetime):
         raise ValueError(f"a date and time; {expected}: write only the date, e.g. '{value.date()}'")
     if isinstance(value, dt.date):
-        return value
+        return _plan_year(value)
     if not isinstance(value, str) or not _ISO_DATE.fullmatch(value.strip()):
         raise ValueError(expected)
     try:
-        return dt.date.fromisoformat(value.strip())
+        day = dt.date.fromisoformat(value.strip())
     except ValueError as exc:  # e.g. 2021-02-30
         raise ValueError(f"no day of the calendar ({exc}); {expected}") from None
+    return _plan_year(day)
+
+
+def _plan_year(day: dt.date) -> dt.date:
+    """The years a plan may name (dmsite.data.dates.FIRST_YEAR, LAST_YEAR): 'today + 90 days' stays a date."""
+    if not 1900 <= day.year <= 2200:
+        raise ValueError(f"{day.isoformat()} is outside the years a plan may name (1900 to 2200)")
+    return day
 
 
 @dataclass(frozen=True)

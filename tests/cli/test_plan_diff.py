@@ -432,7 +432,7 @@ HOSTILE_NAMES = [
     "cell | break | table",
     "ping @octocat and team @org/team, see #1 and GH-2",
     "<!-- hide the rest",
-    "line\nbreak\n\n# Heading\n- item",
+    "line\tbreak\t# Heading\t- item",  # names are one line (a line break is refused), tabs are white space
     "https://evil.example/phish and www.evil.example",
     "&lt;entity&gt; &amp; \\*escaped\\*",
     "<details open><summary>x</summary>",

@@ -139,7 +139,7 @@ def test_each_version_shows_its_own_pages_data_and_provenance(published: Publish
     changes = soup(site_dir / "latest" / "changes.html").select_one(".dm-changes")
     assert changes is not None
     assert "Since v2 (commit" in changes.get_text()
-    assert [a.get_text() for a in changes.select("table.dm-changes-added a")] == ["DM-D"]
+    assert [a.get_text() for a in changes.select("table.dm-changes-added .dm-ref")] == ["DM-D"]
 
 
 def test_second_run_builds_nothing(published: Published, tmp_path: Path) -> None:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 from collections.abc import Callable
 from pathlib import Path
 
@@ -54,7 +55,68 @@ def many_records(data: Path) -> None:
     _write(data / "milestones" / "m.yaml", records)
 
 
+MILESTONE = "- id: DM-AP-1\n  name: First\n  due: 2020-01-01\n  description: x\n"
+
+
+def bib_too_large(data: Path) -> None:
+    """A 6 MB .bib file is refused before pybtex reads it (about a megabyte a second)."""
+    entry = "@misc{{LDM-{i},\n  title = {{Document {i}}},\n  year = {{2020}}\n}}\n"
+    _write(data / "documents" / "big.bib", "".join(entry.format(i=i) for i in range(6 * MB // 50)))
+
+
+def bib_large_but_allowed(data: Path) -> None:
+    """A 1 MB .bib file, LaTeX in every entry, is read well within the time limit; its bad last entry is reported."""
+    entry = "@misc{{LDM-{i},\n  title = {{Document {i} on the {{LSST}} pipelines}},\n  author = {{Juri{{\\'c}}, M. and " \
+            "O'Mullane, W.}},\n  year = {{2020}}\n}}\n"
+    text = "".join(entry.format(i=i) for i in range(MB // 120))
+    _write(data / "documents" / "big.bib", text + "@misc{LDM-X,\n  title = {Last},\n  year = {20x1}\n}\n")
+
+
+def file_name_with_terminal_codes(data: Path) -> None:
+    """A file name holding a line break and terminal escapes: the messages show it escaped, never raw."""
+    _write(data / "milestones" / "a\n\x1b[32mok: 0 errors\x1b[0m\r.yaml", MILESTONE.replace("2020-01-01", "nope"))
+
+
+def file_name_not_utf8(data: Path) -> None:
+    """A file name that is not UTF-8 (Latin-1 bytes) cannot be shown or hashed as text: refused by name."""
+    folder = data / "milestones"
+    folder.mkdir(parents=True)
+    (folder / os.fsdecode(b"caf\xe9.yaml")).write_text(MILESTONE, encoding="utf-8")
+
+
+def symlink_outside(data: Path) -> None:
+    """Links to a file and a folder outside the data folder: refused, not read."""
+    outside = data.parent / "outside"
+    _write(outside / "secret.yaml", MILESTONE)
+    _write(data / "milestones" / "m.yaml", MILESTONE.replace("DM-AP-1", "DM-AP-2"))
+    (data / "milestones" / "linked.yaml").symlink_to(outside / "secret.yaml")
+    (data / "glossary").symlink_to(outside, target_is_directory=True)
+
+
+def symlink_dangling_and_inside(data: Path) -> None:
+    """A link to nothing (an editor's lock file) and a link to a folder inside: warnings; a link to a file inside: read."""
+    _write(data / "milestones" / "m.yaml", MILESTONE)
+    (data / "milestones" / ".#m.yaml").symlink_to("user@host.1234:1700000000")
+    (data / "external").symlink_to("milestones", target_is_directory=True)
+    _write(data / "glossary" / "terms.txt", "- term: AP\n  definition: Alert Production\n")
+    (data / "glossary" / "g.yaml").symlink_to("terms.txt")
+
+
+def pipe_named_like_data(data: Path) -> None:
+    """A named pipe called m.yaml would block a reader forever: refused by what it is, never opened."""
+    (data / "milestones").mkdir(parents=True)
+    os.mkfifo(data / "milestones" / "m.yaml")
+    _write(data / "glossary" / "g.yaml", "- term: AP\n  definition: Alert Production\n")
+
+
 GENERATORS: dict[str, Callable[[Path], None]] = {
+    "bib_too_large": bib_too_large,
+    "bib_large_but_allowed": bib_large_but_allowed,
+    "file_name_with_terminal_codes": file_name_with_terminal_codes,
+    "file_name_not_utf8": file_name_not_utf8,
+    "symlink_outside_the_data_folder": symlink_outside,
+    "symlink_dangling_and_inside": symlink_dangling_and_inside,
+    "pipe_named_like_data": pipe_named_like_data,
     "yaml_deep_nesting": deep_nesting,
     "yaml_deep_block_nesting": deep_block_nesting,
     "file_too_large": file_too_large,

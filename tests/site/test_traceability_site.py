@@ -98,6 +98,8 @@ def _build(site: Site, page: str = PAGE) -> tuple[str, BeautifulSoup]:
     site.write("data/products/products.yaml", PRODUCTS)
     site.write("data/requirements/reqs.yaml", REQUIREMENTS)
     site.write("index.md", page)
+    # the entries the matrices link to (without them the links are plain text); after index.md by name
+    site.write("z-entries.md", "# Entries\n\n:::{dm-requirements}\n:::\n\n:::{dm-product-entries}\n:::\n")
     return site.build(), site.page()
 
 

@@ -11,11 +11,14 @@ refused by validation (see test_escaping.py).
 from __future__ import annotations
 
 import datetime as dt
+import re
 import textwrap
 from pathlib import Path
 from typing import Any
 
 import yaml
+
+from dmsite.data.model import KINDS
 
 PWN = "window.__pwned=1"
 PAYLOADS: list[str] = [
@@ -147,9 +150,28 @@ def records() -> dict[str, list[dict[str, Any]]]:
     return data
 
 
+def _fit(kind: str, record: dict[str, Any]) -> dict[str, Any]:
+    """The payloads as each field may hold them: one-line fields (names, titles) on one line, and text without
+    the control characters no text may hold (NEL): the loader refuses the rest (tests/hostile/cases)."""
+    fields = {f.alias or name: f for name, f in KINDS[kind].model_fields.items()}
+
+    def fitted(name: str, value: Any) -> Any:
+        if isinstance(value, list):
+            return [fitted(name, v) for v in value]
+        if isinstance(value, dict):  # a document's relations
+            return {k: one_line(v) if k == "type" and isinstance(v, str) else v for k, v in value.items()}
+        if not isinstance(value, str) or name not in fields:
+            return value
+        declared = repr(fields[name].metadata) + repr(fields[name].annotation)
+        one = "check_line" in declared or "check_term" in declared
+        return one_line(value) if one or re.search("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f]", value) else value
+
+    return {name: fitted(name, value) for name, value in record.items()}
+
+
 def write_data(data_dir: Path) -> dict[str, list[dict[str, Any]]]:
     """Write the hostile records as YAML under *data_dir*; return them."""
-    found = records()
+    found = {kind: [_fit(kind, row) for row in rows] for kind, rows in records().items()}
     for kind, rows in found.items():
         path = data_dir / kind / "hostile.yaml"
         path.parent.mkdir(parents=True, exist_ok=True)

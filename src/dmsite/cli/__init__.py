@@ -9,6 +9,7 @@ from collections.abc import Sequence
 from pathlib import Path
 
 from .. import __version__
+from ..data.problems import printable
 from ..data.schema import write_schemas
 from ..errors import DmsiteError, SettingsError
 from ..render.exports import EXPORTERS
@@ -68,7 +69,7 @@ def cmd_new(args: argparse.Namespace) -> int:
     try:
         path = new_record(args.data_dir, args.kind, args.id, given, args.file)
     except ValueError as exc:
-        print(f"error: {exc}", file=sys.stderr)
+        print(f"error: {printable(exc)}", file=sys.stderr)
         return 1
     print(f"added {args.kind} '{args.id}' to {path}")
     return 0
@@ -86,7 +87,7 @@ def cmd_publish(args: argparse.Namespace) -> int:
     try:
         result = publish(options, say=print)
     except PublishError as exc:
-        print(f"error: {exc}", file=sys.stderr)
+        print(f"error: {printable(exc)}", file=sys.stderr)
         return 2
     for version, why in result.failed:
         print(f"FAILED {version.version} ({version.ref} at {version.short}); the site keeps what it had:\n{why}",
@@ -186,12 +187,12 @@ def main(argv: Sequence[str] | None = None) -> int:
     except KeyboardInterrupt:
         return 130
     except SettingsError as exc:  # a wrong dmsite_* value, or a conf.py that cannot be read: like a bad argument
-        print(f"error: {exc}", file=sys.stderr)
+        print(f"error: {printable(exc)}", file=sys.stderr)
         return 2
     except DmsiteError as exc:
-        print(f"error: {exc}", file=sys.stderr)
+        print(f"error: {printable(exc)}", file=sys.stderr)
         return 1
     except OSError as exc:  # e.g. an output folder that does not exist: a message, not a traceback
-        print(f"error: {exc}", file=sys.stderr)
+        print(f"error: {printable(exc)}", file=sys.stderr)
         return 1
 

@@ -14,7 +14,7 @@ from typing import Any
 from ..data.catalog import Catalog
 from ..data.load import build_catalog
 from ..data.model import KINDS
-from ..data.problems import Problem
+from ..data.problems import Problem, printable
 from ..errors import SettingsError
 from ..settings import STATUS_DATE_ENV, Settings, find_conf, owns, read_conf, resolve
 from ..vcs.provenance import data_provenance, status_date
@@ -104,7 +104,7 @@ def report(catalog: Catalog, chosen: Chosen, strict: bool, errors_only: bool) ->
     sys.stderr.flush()
     count = sum(len(catalog.table(cls.kind)) for cls in KINDS.values())
     failed = bool(catalog.errors) or (strict and bool(catalog.warnings))
-    date = f"status date {catalog.status_date}" + (f", {chosen.origin}" if chosen.origin else "")
+    date = f"status date {catalog.status_date}" + (f", {printable(chosen.origin)}" if chosen.origin else "")
     print(f"{'FAILED' if failed else 'ok'}: {count} records, {len(catalog.errors)} errors, "
           f"{len(catalog.warnings)} warnings ({date})")
     kinds = Counter(kind_of(problem) for problem in catalog.warnings)
@@ -112,5 +112,5 @@ def report(catalog: Catalog, chosen: Chosen, strict: bool, errors_only: bool) ->
         print("warnings by kind:")
         width = len(str(max(kinds.values())))
         for kind, number in sorted(kinds.items(), key=lambda item: (-item[1], item[0])):
-            print(f"  {number:>{width}}  {kind}")
+            print(f"  {number:>{width}}  {printable(kind)}")
     return 1 if failed else 0

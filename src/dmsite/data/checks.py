@@ -16,6 +16,7 @@ from .model import (
     WbsElement,
 )
 from .problems import Problem, Severity
+from .text import lookalike_key
 
 if TYPE_CHECKING:
     from .catalog import Catalog
@@ -55,6 +56,17 @@ def _refs(catalog: Catalog) -> Iterator[tuple[Record, str, str, str, Mapping[str
                     yield record, path.partition(".")[0], target, noun, table
 
 
+def _former(catalog: Catalog, record: Record, field_name: str, target: str) -> Problem | None:
+    """A reference to a milestone's former id (in its ``aka``): say which milestone it is now."""
+    if field_name != "predecessors":
+        return None
+    now = next((m.id for m in catalog.milestones.values() if target in m.aka), None)
+    if now is None:
+        return None
+    return Problem(record.field_loc(field_name), record.key,
+                   f"{field_name} '{target}' is a former id of milestone '{now}' (its aka): write '{now}'")
+
+
 def _unknown_wbs(catalog: Catalog, record: Record, field_name: str, code: str) -> Problem:
     matches = sorted(c for c in catalog.wbs if c.endswith("." + code))
     if len(matches) < 2:
@@ -73,12 +85,15 @@ def check(catalog: Catalog) -> list[Problem]:
             if catalog.resolve_wbs(target) is None:
                 problems.append(_unknown_wbs(catalog, record, field_name, target))
         elif target not in table:
-            problems.append(_unknown(record, field_name, target, kind, table))
+            problems.append(_former(catalog, record, field_name, target) or _unknown(record, field_name, target, kind, table))
     problems += _schedule_data_checks(catalog)
     problems += _cycles(catalog.milestones, lambda m: m.predecessors, "predecessors", "predecessor")
     problems += _cycles(catalog.products, lambda p: [p.parent] if p.parent else [], "parent", "parent")
     problems += _cycles(catalog.roles, lambda r: [r.reports_to] if r.reports_to else [], "reports_to", "reports_to")
     problems += _cycles(catalog.requirements, lambda q: q.traces, "traces", "traces")
+    problems += _cycles(catalog.documents, lambda d: [r.to for r in d.relations], "relations", "relation")
+    problems += _former_ids(catalog)
+    problems += _lookalike_terms(catalog)
     for m in catalog.milestones.values():
         if m.completed and _earliest(m.completed) > catalog.status_date:
             problems.append(Problem(
@@ -166,6 +181,39 @@ def _cycles(
             elif not state.get(nxt):
                 state[nxt] = 1
                 stack.append((nxt, iter(next_ids(table[nxt]))))
+    return problems
+
+
+def _lookalike_terms(catalog: Catalog) -> list[Problem]:
+    """Two terms a reader cannot tell apart ('AP' and the full-width 'ＡＰ') are one term written twice."""
+    problems = []
+    seen: dict[str, Record] = {}
+    for term in catalog.terms.values():
+        first = seen.setdefault(lookalike_key(term.term), term)
+        if first is not term:
+            problems.append(Problem(term.loc, term.key, f"term '{term.term}' looks the same as term '{first.key}' "
+                                                        f"({first.loc}) once normalised (NFKC); write it once"))
+    return problems
+
+
+def _former_ids(catalog: Catalog) -> list[Problem]:
+    """An ``aka`` names a former id of this milestone only: not its own id, no other record's, no other's aka."""
+    problems = []
+    claimed: dict[str, Record] = {}
+    for m in catalog.milestones.values():
+        for former in m.aka:
+            other = catalog.milestones.get(former) or catalog.external.get(former)
+            first = claimed.setdefault(former, m)
+            if other is m:
+                message = f"aka '{former}' is this milestone's own id; aka lists its former ids"
+            elif other is not None:
+                message = (f"aka '{former}' is the id of another {other.called()} ({other.loc}); "
+                           "aka lists this milestone's former ids")
+            elif first is not m:
+                message = f"aka '{former}' is also a former id of milestone '{first.key}' ({first.loc})"
+            else:
+                continue
+            problems.append(Problem(m.field_loc("aka"), m.id, message))
     return problems
 
 

@@ -120,8 +120,25 @@ def _key(value: Any) -> tuple[dt.date, int]:
     return dt.date(value.year, value.month, value.day), 0
 
 
+# the years a plan may name: month arithmetic, charts and calendars work a while beyond them (no
+# date of 9999-12 whose next month is no date), and a year outside them is a typo (0202, 20211)
+FIRST_YEAR, LAST_YEAR = 1900, 2200
+
+
+def in_range(day: dt.date) -> dt.date:
+    """*day*, when its year is one a plan may name; raises ValueError with a reader's message otherwise."""
+    if not FIRST_YEAR <= day.year <= LAST_YEAR:
+        raise ValueError(f"{day.isoformat()} is outside the years a plan may name ({FIRST_YEAR} to {LAST_YEAR}); "
+                         "a typo?")
+    return day
+
+
 def parse(value: Any) -> PlanDate:
     """A YAML date, ``2021-07-29`` or ``2021-07``; raises ValueError with a reader's message otherwise."""
+    return in_range(_parse(value))  # type: ignore[return-value]
+
+
+def _parse(value: Any) -> PlanDate:
     if isinstance(value, dt.datetime):
         raise ValueError("expected a date like 2021-05-10, not a date and time")
     if isinstance(value, dt.date):

@@ -11,7 +11,7 @@ from ..errors import InputRefused
 from .model import KINDS, Document, Record
 from .problems import Loc, Problem, Severity
 from .validate import guess_id, validate_record
-from .yamlnodes import a_noun, describe_node, mark_loc, parse_file
+from .yamlnodes import a_noun, describe_node, mark_loc, parse_file, refuse_tag
 
 DATA_SUFFIXES = (".yaml", ".yml", ".bib")  # .bib: BibTeX files of documents (see bibliography.py)
 
@@ -33,7 +33,65 @@ def kind_of(path: Path, data_dir: Path) -> str | None:
 
 
 def data_files(data_dir: Path) -> list[Path]:
-    return sorted(p for p in data_dir.rglob("*") if p.suffix in DATA_SUFFIXES and p.is_file())
+    """The files the loader reads (see ``survey``)."""
+    return survey(data_dir)[0]
+
+
+def survey(data_dir: Path) -> tuple[list[Path], list[tuple[Path, str, Severity]]]:
+    """The data files under *data_dir*, and what is wrong with the names that look like data but are not read.
+
+    Refused: a link to a file outside the folder, a name that is not UTF-8, an upper-case suffix
+    ('.YAML'), something that is not a regular file. A link to nothing or to a folder is a warning.
+    """
+    root = data_dir.resolve()
+    files: list[Path] = []
+    notes: list[tuple[Path, str, Severity]] = []
+    for path in data_dir.rglob("*"):
+        suffix = path.suffix.lower()
+        if path.is_symlink() and (suffix in DATA_SUFFIXES or path.is_dir()):
+            note = _link_problem(path, root)
+            if note:
+                notes.append((path, *note))
+                continue
+        if path.name.lower() in DATA_SUFFIXES and not path.is_dir():
+            notes.append((path, f"a file named '{path.name}' alone is hidden; give it a name (e.g. 'm{path.name}'); "
+                                "not read", Severity.ERROR))
+            continue
+        if suffix not in DATA_SUFFIXES or (path.is_dir() and not path.is_symlink()):
+            continue
+        if _not_utf8(str(path.relative_to(data_dir))):
+            notes.append((path, "the file name is not UTF-8 text; rename the file", Severity.ERROR))
+        elif path.suffix != suffix:
+            notes.append((path, f"the file name ends in '{path.suffix}': data files end in '{suffix}' (lower case); "
+                                "rename it, or it is not read", Severity.ERROR))
+        elif not path.is_file():
+            notes.append((path, "not a regular file (a folder, pipe or device named like data); not read",
+                          Severity.ERROR))
+        else:
+            files.append(path)
+    return sorted(files), sorted(notes, key=lambda note: str(note[0]))
+
+
+def _link_problem(path: Path, root: Path) -> tuple[str, Severity] | None:
+    """What is wrong with the symbolic link *path* (None: a link to a data file inside the folder)."""
+    try:
+        target = path.resolve(strict=True)
+    except (OSError, RuntimeError):  # nothing there, or a loop of links
+        return "a symbolic link to nothing (a file that was moved, or an editor's lock file); not read", Severity.WARNING
+    if not target.is_relative_to(root):
+        return ("a symbolic link leading outside the data folder; refused: copy what it links to into the folder",
+                Severity.ERROR)
+    if target.is_dir():
+        return "a symbolic link to a folder: not followed (its files are read where they are)", Severity.WARNING
+    return None
+
+
+def _not_utf8(name: str) -> bool:
+    try:
+        name.encode("utf-8")
+    except UnicodeEncodeError:
+        return True
+    return False
 
 
 def load_bib_file(path: Path, name: str, cls: type[Record], result: LoadResult) -> None:
@@ -70,6 +128,11 @@ def load_file(path: Path, name: str, cls: type[Record], result: LoadResult) -> N
         result.problems.append(Problem(Loc(name), "-", "file is empty; expected a list of records", Severity.WARNING))
         return
     node, builder = document
+    try:
+        refuse_tag(name, node)
+    except InputRefused as refused:
+        result.problems.append(Problem(refused.loc, "-", refused.message))
+        return
     if not isinstance(node, yaml.SequenceNode):
         message = f"expected a list of {cls.kind} records (each starting with '- ')"
         result.problems.append(Problem(mark_loc(name, node.start_mark), "-", message))
@@ -81,6 +144,7 @@ def load_file(path: Path, name: str, cls: type[Record], result: LoadResult) -> N
                                                             f"'{cls.id_field}: ...'), got {describe_node(item)}"))
             continue
         try:
+            refuse_tag(name, item)
             values, locs = builder.mapping(item)
         except InputRefused as refused:
             result.problems.append(Problem(refused.loc, guess_id(item, cls), refused.message))

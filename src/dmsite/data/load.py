@@ -15,7 +15,7 @@ from pathlib import Path
 
 from .cache import load_cached, warm_cache
 from .catalog import Catalog
-from .files import LoadResult, data_files, drop_shadowed_bib_entries, kind_of, load_bib_file, load_file
+from .files import LoadResult, data_files, drop_shadowed_bib_entries, kind_of, load_bib_file, load_file, survey
 from .model import KINDS
 from .problems import Loc, Problem, clip, relative_path
 from .validate import validate_record
@@ -36,7 +36,9 @@ def load_data(data_dir: Path, base: Path | None = None, cache_dir: Path | None =
         return result
     if cache_dir is not None:
         warm_cache(data_dir, base, cache_dir)
-    for path in data_files(data_dir):
+    files, notes = survey(data_dir)
+    result.problems += [Problem(Loc(relative_path(path, base)), "-", message, severity) for path, message, severity in notes]
+    for path in files:
         result.files.append(path)
         name = relative_path(path, base)
         kind = kind_of(path, data_dir)

@@ -26,12 +26,13 @@ from pydantic import (
 
 from . import dates
 from .problems import Loc, clip
+from .text import check_line, check_term, check_text
 
 ID_PATTERN = r"^[A-Za-z0-9][A-Za-z0-9._/+:()&-]*$"  # '&': P6 writes ids like T&SC-6500-9000
 ONE_LINE_PATTERN = r"^[^\x00-\x1f\x7f]+$"  # no line breaks or control characters
 RecordId = Annotated[str, Field(min_length=1, max_length=200, pattern=ID_PATTERN)]
-Text = Annotated[str, Field(max_length=100_000)]
-ShortText = Annotated[str, Field(min_length=1, max_length=1_000)]
+Text = Annotated[str, Field(max_length=100_000), AfterValidator(check_text)]
+ShortText = Annotated[str, Field(min_length=1, max_length=1_000), AfterValidator(check_line)]
 
 _ISO_DAY = re.compile(r"^\d{4}-\d{2}-\d{2}$")
 
@@ -87,12 +88,17 @@ Level = Annotated[
 Overridable = Literal["name", "wbs", "level", "due", "forecast", "completed"]  # fields the P6 import sets
 OVERRIDABLE: tuple[str, ...] = get_args(Overridable)
 
-_SAFE_URL = re.compile(r"^(https?://[^\s<>\"']+|[^\s:<>\"']+(?:[/#?][^\s<>\"']*)?)$")
+# http(s), or relative: no scheme, and not '//host' (nor '/\\host': browsers read '\\' as '/')
+_SAFE_URL = re.compile(r"^(https?://[^\s<>\"'\\]+|[^\s:<>\"'\\]+(?:[/#?][^\s<>\"'\\]*)?)$")
 
 
 def _check_url(value: str) -> str:
+    check_line(value)  # no control character, line break or bidi override
+    if value[:2] in ("//", "/\\", "\\\\", "\\/"):
+        raise ValueError(f"'{clip(value)}' starts with '{value[:2]}', a link to another host: write https://... "
+                         "for another site, or a path on this one")
     if not _SAFE_URL.match(value):
-        raise ValueError(f"'{value[:80]}' is not an http(s) or relative link")
+        raise ValueError(f"'{clip(value)}' is not an http(s) or relative link")
     return value
 
 
@@ -389,7 +395,7 @@ class Term(Record):
     anchor: ClassVar[str] = "term"
     id_field: ClassVar[str] = "term"
 
-    term: Annotated[str, Field(min_length=1, max_length=200, pattern=ONE_LINE_PATTERN)]
+    term: Annotated[str, Field(min_length=1, max_length=200, pattern=ONE_LINE_PATTERN), AfterValidator(check_term)]
     definition: Text
     acronym: bool = Field(True, description="An acronym (listed in acronym tables).")
 

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+import unicodedata
 from dataclasses import dataclass
 from enum import StrEnum
 from pathlib import Path
@@ -32,18 +34,44 @@ class Problem:
     severity: Severity = Severity.ERROR
 
     def __str__(self) -> str:
-        return f"{self.loc}: {self.record}: {self.message}"
+        return printable(f"{self.loc}: {self.record}: {self.message}")
+
+
+# what must not reach a terminal or a log raw: controls (escape sequences, line breaks that forge
+# lines), format characters (bidi overrides), lone surrogates, line and paragraph separators
+_UNSAFE = re.compile("[\x00-\x1f\x7f-\x9f\u00ad\u061c\u180e\u200b-\u200f\u2028-\u202e\u2060-\u206f"
+                     "\ufeff\ufff9-\ufffb\ud800-\udfff]")
+
+
+_SHORT = {"\n": "\\n", "\r": "\\r", "\t": "\\t"}
+
+
+def _escape(ch: str) -> str:
+    if ch in _SHORT:
+        return _SHORT[ch]
+    code = ord(ch)
+    return f"\\x{code:02x}" if code < 0x100 else f"\\u{code:04x}" if code < 0x10000 else f"\\U{code:08x}"
+
+
+def printable(text: object) -> str:
+    """*text* safe to print: control and invisible characters shown as escapes (\\n, \\x1b, \\u202e)."""
+    shown = str(text)
+    if shown.isprintable():
+        return shown
+    shown = _UNSAFE.sub(lambda m: _escape(m.group()), shown)
+    return "".join(_escape(c) if unicodedata.category(c) in ("Cf", "Cs") else c for c in shown)
 
 
 def clip(text: object, limit: int = 80) -> str:
     """*text* on one line and at most about *limit* characters, for messages."""
-    shown = str(text).encode("unicode_escape").decode("ascii") if not str(text).isprintable() else str(text)
+    shown = printable(text)
     return shown if len(shown) <= limit else shown[:limit] + f"... ({len(shown)} characters)"
 
 
 def relative_path(path: Path, base: Path | None = None) -> str:
     """Show *path* relative to *base* (default: the working directory) when possible."""
     try:
-        return str(path.resolve().relative_to((base or Path.cwd()).resolve()))
+        # the parent resolved, not the file: a symbolic link is shown by its own name
+        return str((path.parent.resolve() / path.name).relative_to((base or Path.cwd()).resolve()))
     except ValueError:
         return str(path)

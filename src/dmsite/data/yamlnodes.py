@@ -30,11 +30,22 @@ _YAML_TAG = "tag:yaml.org,2002:"
 _PLAIN_TAGS = {_YAML_TAG + t for t in ("str", "int", "float", "bool", "null", "timestamp", "value", "map", "seq")}
 
 
+_ALLOWED_TAGS: dict[type, set[str]] = {yaml.MappingNode: {_YAML_TAG + "map"}, yaml.SequenceNode: {_YAML_TAG + "seq"}}
+_SCALAR_TAGS = _PLAIN_TAGS - {_YAML_TAG + "map", _YAML_TAG + "seq"}
+
+
 MAX_DEPTH = 20  # records are a few levels deep; the C composer recurses without limit
 
 
 def mark_loc(path: str, mark: Any) -> Loc:
     return Loc(path, mark.line + 1, mark.column + 1)
+
+
+def refuse_tag(path: str, node: yaml.Node) -> None:
+    """A YAML tag (``!record``, ``!!python/...``) on any node, a record or the list of them too, is refused."""
+    if node.tag not in _ALLOWED_TAGS.get(type(node), _SCALAR_TAGS):  # '- !!str {id: ...}' is no plain value either
+        tag = node.tag.replace(_YAML_TAG, "!!")
+        raise InputRefused(mark_loc(path, node.start_mark), f"tag {clip(tag)} is not supported; write plain values")
 
 
 class ValueBuilder:
@@ -49,9 +60,7 @@ class ValueBuilder:
         if id(node) in self.seen:
             raise InputRefused(mark_loc(self.path, node.start_mark), "anchors and aliases are not supported in data files")
         self.seen.add(id(node))
-        if node.tag not in _PLAIN_TAGS:
-            tag = node.tag.replace(_YAML_TAG, "!!")
-            raise InputRefused(mark_loc(self.path, node.start_mark), f"tag {clip(tag)} is not supported; write plain values")
+        refuse_tag(self.path, node)
         if isinstance(node, yaml.MappingNode):
             return self.mapping(node)[0]
         if isinstance(node, yaml.SequenceNode):

@@ -146,6 +146,7 @@ def cite_link(handle: str, text: str | None = None) -> str:
 
 
 _TAG_OR_TEXT = re.compile(r"(<[^>]*>)")
+_ENTITY = re.compile(r"(&(?:#[0-9]+|#[xX][0-9a-fA-F]+|[A-Za-z][A-Za-z0-9]*);)")
 
 
 def link_handles(html: str, catalog: Catalog) -> str:
@@ -165,8 +166,9 @@ def link_handles(html: str, catalog: Catalog) -> str:
             out.append(piece)
         elif in_link:
             out.append(piece)
-        else:
-            out.append(pattern.sub(lambda m: cite_link(m.group(0)), piece))
+        else:  # entities ('&lt;', '&amp;') are left whole: a document handle 'lt' is not cited inside one
+            out += [p if p.startswith("&") else pattern.sub(lambda m: cite_link(m.group(0)), p)
+                    for p in _ENTITY.split(piece)]
     return "".join(out)
 
 

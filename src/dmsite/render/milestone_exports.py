@@ -58,10 +58,13 @@ def milestones_csv(catalog: Catalog) -> str:
 _LINE_BREAKS = re.compile("\r\n|[\r\n\x85\u2028\u2029]")  # lenient readers split lines at any of these
 
 
+_CONTROLS = re.compile("[\x00-\x08\x0b-\x1f\x7f-\x9f]")  # RFC 5545 TEXT holds no CONTROL (tab aside); nor C1
+
+
 def ics_text(value: str) -> str:
-    """Escape a TEXT value: backslash, semicolon, comma, and every kind of line break as ``\\n``."""
+    """Escape a TEXT value: backslash, semicolon, comma, every kind of line break as ``\\n``; controls removed."""
     escaped = value.replace("\\", "\\\\").replace(";", "\\;").replace(",", "\\,")
-    return _LINE_BREAKS.sub("\\\\n", escaped)
+    return _CONTROLS.sub("", _LINE_BREAKS.sub("\\\\n", escaped))
 
 
 def fold(line: str, limit: int = 75) -> str:

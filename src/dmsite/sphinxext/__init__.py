@@ -22,6 +22,7 @@ from . import (
     graphs,
     history,
     inputs,
+    links,
     milestones,
     products,
     reading,
@@ -89,6 +90,7 @@ def setup(app: Sphinx) -> dict[str, Any]:
     app.connect("config-inited", _config_inited)
     app.connect("builder-inited", _builder_inited)
     app.connect("build-finished", _build_finished, priority=900)
+    app.connect("build-finished", links.warn_unlinked)
     app.connect("env-get-outdated", _outdated_by_data)
     app.connect("doctree-resolved", base.resolve_record_links)
     app.connect("html-page-context", _html_page_context)

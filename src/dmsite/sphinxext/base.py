@@ -14,9 +14,10 @@ from sphinx.util import logging
 from sphinx.util.docutils import SphinxDirective
 
 from ..data.catalog import Catalog
-from ..render.html import PAGE_PATTERN, REF_PATTERN, anchor, parse_ref
+from ..render.html import PAGE_PATTERN, anchor
 from .domain import DmDomain
 from .inputs import note_use
+from .links import resolve_refs
 from .state import BuildData, current
 
 logger = logging.getLogger(__name__)
@@ -58,25 +59,6 @@ class DataDirective(SphinxDirective):
         logger.warning(message, location=self.get_location(), type="dmsite", subtype="directive")
 
 
-def record_url(app: Sphinx, docname: str) -> Callable[[re.Match[str]], str]:
-    """For ``REF_PATTERN.sub``: the URL, from page *docname*, of the entry a ``dmsite-ref:`` names."""
-    domain = cast(DmDomain, app.env.get_domain("dm"))
-    builder = app.builder
-
-    def url(match: re.Match[str]) -> str:
-        kind, record_id = parse_ref(match)
-        entry = domain.entry(kind, record_id)
-        if entry is None:
-            return "#" + anchor(kind, record_id)
-        target_doc, target_anchor = entry
-        if target_doc == docname:
-            return "#" + target_anchor
-        page = builder.get_relative_uri(docname, target_doc)
-        return "#" + target_anchor if page.startswith("#") else page + "#" + target_anchor  # singlehtml: one page
-
-    return url
-
-
 def page_link(app: Sphinx, docname: str) -> Callable[[re.Match[str]], str]:
     """For ``PAGE_PATTERN.sub``: the URL, from page *docname*, of the page a ``dmsite-page:`` names ('#': none)."""
 
@@ -91,10 +73,10 @@ def page_link(app: Sphinx, docname: str) -> Callable[[re.Match[str]], str]:
 
 def resolve_record_links(app: Sphinx, doctree: nodes.document, docname: str) -> None:
     """Swap ``dmsite-ref:`` and ``dmsite-page:`` placeholders in raw HTML for URLs."""
-    url, page = record_url(app, docname), page_link(app, docname)
+    page = page_link(app, docname)
     for raw in doctree.findall(nodes.raw):
         text = raw.astext()
         if "dmsite-ref:" in text or "dmsite-page:" in text:
             new = raw.copy()  # its attributes (the directive's name, the location) kept
-            new += nodes.Text(PAGE_PATTERN.sub(page, REF_PATTERN.sub(url, text)))
+            new += nodes.Text(PAGE_PATTERN.sub(page, resolve_refs(app, docname, text)))
             raw.replace_self(new)

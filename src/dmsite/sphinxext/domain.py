@@ -192,6 +192,15 @@ class DmDomain(Domain):
         self, env: BuildEnvironment, fromdocname: str, builder: Builder, typ: str, target: str,
         node: pending_xref, contnode: Element,
     ) -> Element | None:
+        found = self._resolve(fromdocname, builder, typ, target, contnode)
+        catalog = current_catalog()
+        if found is None and builder.format == "html" and catalog is not None and catalog.has(typ, target):
+            from .links import note_unlinked  # links.py builds on this module
+
+            note_unlinked(env.app, typ, target)  # a known record whose entry is on no page: its text, counted
+        return found
+
+    def _resolve(self, fromdocname: str, builder: Builder, typ: str, target: str, contnode: Element) -> Element | None:
         found = self.entry(typ, target, getattr(builder, "docnames", None) if builder.format == "latex" else None)
         if found is None:
             return None
@@ -203,7 +212,7 @@ class DmDomain(Domain):
     ) -> list[tuple[str, Element]]:
         results = []
         for kind in KIND_TABLES:
-            ref = self.resolve_xref(env, fromdocname, builder, kind, target, node, contnode)
+            ref = self._resolve(fromdocname, builder, kind, target, contnode)
             if ref is not None:
                 results.append((f"dm:{kind}", ref))
         return results

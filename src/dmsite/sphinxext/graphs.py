@@ -29,8 +29,8 @@ from sphinx.writers.html5 import HTML5Translator
 
 from ..errors import GraphvizError
 from ..graphviz import graph_key, render_svg, start_renders
-from ..render.html import REF_PATTERN, esc
-from .base import record_url
+from ..render.html import esc
+from .links import resolve_refs
 from .state import current
 
 logger = logging.getLogger(__name__)
@@ -95,7 +95,6 @@ def fill_graphs(app: Sphinx, pagename: str, templatename: str, context: dict[str
     for node in doctree.findall(dm_graph):
         graphs.setdefault(graph_key(node["dot"]), node)
     cache_dir = current().cache_dir
-    url = record_url(app, pagename)
     warned: set[tuple[str | None, int | None, str]] = set()
 
     def svg(match: re.Match[str]) -> str:
@@ -111,7 +110,7 @@ def fill_graphs(app: Sphinx, pagename: str, templatename: str, context: dict[str
                     "%s: graph not drawn: %s", node["directive"], error, location=node, type="dmsite", subtype="graph"
                 )
             return f'<div class="dm-graph"><p class="dm-note dm-graph-error">Graph not drawn: {esc(error)}</p></div>'
-        return f'<div class="dm-graph">{REF_PATTERN.sub(url, text)}</div>{match.group(2)}'  # the legend: with its graph
+        return f'<div class="dm-graph">{resolve_refs(app, pagename, text)}</div>{match.group(2)}'  # the legend: with its graph
 
     context["body"] = PLACEHOLDER.sub(svg, body)
 

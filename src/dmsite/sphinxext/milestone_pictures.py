@@ -184,7 +184,7 @@ class BurndownChart(MilestoneDirective):
 
     option_spec = {
         **SCOPE_OPTIONS, "start": iso_date, "end": iso_date, "title": directives.unchanged,
-        "history": directives.positive_int,
+        "history": lambda value: _months(value),
         "before-start": lambda value: directives.choice(value, (schedule.CROP, schedule.EXCLUDE)),
     }
 
@@ -227,3 +227,12 @@ class GanttChart(MilestoneDirective):
     def run(self) -> list[nodes.Node]:
         title = self.options.get("title", "Milestone schedule")
         return self.html(charts.gantt_figure(self.catalog, schedule.by_due(self.selected()), title))
+
+
+
+def _months(value: str | None) -> int:
+    """``:history: N``: whole months, at most a century back (further is no date a plan holds)."""
+    months = int(directives.positive_int(value))
+    if months > 1200:
+        raise ValueError(f"{months} months: at most 1200 (a century)")
+    return months

@@ -16,6 +16,7 @@ from docutils.parsers.rst import directives
 from sphinx.util import logging
 
 from ..analyses import schedule
+from ..data import dates
 from ..data.model import Milestone
 from .base import DataDirective
 from .graphs import Graph, graph_figures
@@ -44,9 +45,10 @@ def level_list(value: str | None) -> tuple[int | None, ...]:
 
 def iso_date(value: str | None) -> dt.date:
     try:
-        return dt.date.fromisoformat((value or "").strip())
+        day = dt.date.fromisoformat((value or "").strip())
     except ValueError:
         raise ValueError(f"'{value}' is not a date like 2021-05-10") from None
+    return dates.in_range(day)
 
 
 def wbs_code(value: str | None) -> str:

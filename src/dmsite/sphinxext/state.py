@@ -15,6 +15,7 @@ from sphinx.util import logging
 
 from ..data.catalog import Catalog
 from ..data.load import build_catalog, data_files
+from ..data.problems import printable
 from ..vcs.provenance import Provenance, data_provenance, status_date
 from .errors import DataProblems, report_briefly
 from .settings import settings
@@ -57,7 +58,7 @@ def load(app: Sphinx) -> BuildData:
         logger.error("%s", problem, type="dmsite", subtype="data")
     if failing:
         report_briefly()
-        raise DataProblems(f"{len(failing)} problem(s) in {data_dir}; nothing was written", failing)
+        raise DataProblems(f"{len(failing)} problem(s) in {printable(data_dir)}; nothing was written", failing)
     _current = BuildData(catalog, provenance, data_digest(data_dir), data_dir, cache)
     return _current
 

@@ -7,6 +7,7 @@ branch is walked (first parents): one merged pull request is one step of history
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
 import fnmatch
 import tempfile
@@ -166,7 +167,11 @@ def snapshot_at(repo_dir: Path, data_dir: Path, ref: str) -> tuple[Snapshot, git
 def release_tags(repo_dir: Path, pattern: str = "*") -> list[tuple[str, git.Commit]]:
     """Tags matching *pattern* (fnmatch), newest commit first."""
     repo = open_repo(repo_dir)
-    found = [(t.name, t.commit) for t in repo.tags if fnmatch.fnmatchcase(t.name, pattern)]
+    found = []
+    for tag in repo.tags:
+        if fnmatch.fnmatchcase(tag.name, pattern):
+            with contextlib.suppress(ValueError):  # a tag on a blob or a tree is no release
+                found.append((tag.name, tag.commit))
     return sorted(found, key=lambda tc: (tc[1].committed_date, tc[0]), reverse=True)
 
 

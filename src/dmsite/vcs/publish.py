@@ -122,9 +122,21 @@ def select_versions(repo: git.Repo, options: PublishOptions) -> tuple[list[Versi
         if not VERSION_NAME.match(tag.name) or tag.name == options.latest_name:
             ignored.append(f"tag '{tag.name}': not usable as a folder name (letters, digits, . _ + - only)")
             continue
-        commit = tag.commit
+        try:
+            commit = tag.commit
+        except ValueError:  # a tag on a blob or a tree (git allows it): nothing to build
+            ignored.append(f"tag '{tag.name}': points at a {_target_type(tag)}, not a commit; skipped")
+            continue
         versions.append(Version(tag.name, tag.name, "release", commit.hexsha, _date(commit)))
     return versions, ignored
+
+
+def _target_type(tag: git.TagReference) -> str:
+    """What a tag that is no commit points at: 'blob' or 'tree' (through an annotated tag too)."""
+    target = tag.object
+    while isinstance(target, git.TagObject):
+        target = target.object
+    return str(target.type)
 
 
 # ---------------------------------------------------------------- the site folder
