@@ -197,7 +197,7 @@ class DmDomain(Domain):
         if found is None and builder.format == "html" and catalog is not None and catalog.has(typ, target):
             from .links import note_unlinked  # links.py builds on this module
 
-            note_unlinked(env.app, typ, target)  # a known record whose entry is on no page: its text, counted
+            note_unlinked(env, typ, target)  # a known record whose entry is on no page: its text, counted
         return found
 
     def _resolve(self, fromdocname: str, builder: Builder, typ: str, target: str, contnode: Element) -> Element | None:

@@ -15,6 +15,7 @@ from typing import cast
 from urllib.parse import unquote
 
 from sphinx.application import Sphinx
+from sphinx.environment import BuildEnvironment
 from sphinx.util import logging
 
 from ..data.model import kind_named
@@ -27,11 +28,11 @@ logger = logging.getLogger(__name__)
 _HTML_LINK = re.compile(r'<a class="(dm-ref[^"]*)" href="dmsite-ref:([a-z]+):([^"\'<>\s]+)">([^<]*)</a>')
 _LINK_ATTR = re.compile(r'\s(?:xlink:)?href="dmsite-ref:([a-z]+):([^"\'<>\s]+)"')
 
-_UNLINKED: dict[int, Counter[tuple[str, str]]] = {}  # per application: (kind, id) → links left as text
+_UNLINKED: dict[int, Counter[tuple[str, str]]] = {}  # per build environment: (kind, id) → links left as text
 
 
-def note_unlinked(app: Sphinx, kind: str, record_id: str) -> None:
-    _UNLINKED.setdefault(id(app), Counter())[(kind, record_id)] += 1
+def note_unlinked(env: BuildEnvironment, kind: str, record_id: str) -> None:
+    _UNLINKED.setdefault(id(env), Counter())[(kind, record_id)] += 1
 
 
 def entry_url(app: Sphinx, docname: str) -> Callable[[str, str], str | None]:
@@ -60,7 +61,7 @@ def resolve_refs(app: Sphinx, docname: str, text: str) -> str:
         kind, record_id = match.group(2), unquote(match.group(3))
         found = url(kind, record_id)
         if found is None:
-            note_unlinked(app, kind, record_id)
+            note_unlinked(app.env, kind, record_id)
             return f'<span class="{match.group(1)} dm-no-entry">{match.group(4)}</span>'
         return f'<a class="{match.group(1)}" href="{found}">{match.group(4)}</a>'
 
@@ -68,7 +69,7 @@ def resolve_refs(app: Sphinx, docname: str, text: str) -> str:
         kind, record_id = match.group(1), unquote(match.group(2))
         found = url(kind, record_id)
         if found is None:  # an SVG <a> without a link: its shapes and text stay, nothing to click
-            note_unlinked(app, kind, record_id)
+            note_unlinked(app.env, kind, record_id)
             return ""
         return match.group(0).split("=", 1)[0] + f'="{found}"'
 
@@ -81,7 +82,7 @@ def resolve_refs(app: Sphinx, docname: str, text: str) -> str:
 
 def warn_unlinked(app: Sphinx, exception: Exception | None) -> None:
     """At the end of a build: one warning per kind of record linked to but shown on no page."""
-    unlinked = _UNLINKED.pop(id(app), Counter())
+    unlinked = _UNLINKED.pop(id(app.env), Counter())
     if exception is not None:
         return
     by_kind: dict[str, Counter[str]] = {}
