@@ -87,14 +87,20 @@ def _id_matches(milestone_id: str, spec: str) -> bool:
 
 def _in_wbs(catalog: Catalog, milestone: Milestone, wanted: str) -> bool:
     """Whether the milestone's WBS element is the element *wanted* (a catalog code) or lies below it."""
-    code = catalog.wbs_key(milestone.wbs) or milestone.wbs
+    codes: dict[str | None, str | None] = catalog.derived("wbs codes", dict)  # as written → catalog code
+    written = milestone.wbs
+    if written not in codes:
+        codes[written] = catalog.wbs_key(written) or written
+    code = codes[written]
     return code is not None and (code == wanted or code.startswith(wanted + "."))
 
 
 def select(catalog: Catalog, scope: Scope | None = None) -> list[Milestone]:
     """The milestones in *scope*, by due date."""
-    scope = scope or Scope()
-    return by_due(filter(scope.filter(catalog), catalog.milestones.values()))
+    everything = catalog.derived("by due", lambda: by_due(catalog.milestones.values()))
+    if scope is None or scope == Scope():
+        return list(everything)
+    return list(filter(scope.filter(catalog), everything))
 
 
 # -- summary -------------------------------------------------------------------
@@ -210,8 +216,12 @@ def _depth(code: str) -> int:
 
 def group_depth(catalog: Catalog) -> int:
     """The default grouping depth: that of the shallowest element holding milestones."""
-    depths = [_depth(code) for m in catalog.milestones.values() if (code := catalog.wbs_key(m.wbs))]
-    return min(depths, default=1)
+
+    def shallowest() -> int:
+        codes = {code for wbs in {m.wbs for m in catalog.milestones.values()} if (code := catalog.wbs_key(wbs))}
+        return min(map(_depth, codes), default=1)
+
+    return catalog.derived("group depth", shallowest)
 
 
 def group_code(catalog: Catalog, milestone: Milestone, depth: int) -> str | None:

@@ -77,7 +77,7 @@ class ByWbs(MilestoneDirective):
         links show (name, due date, status, links among the milestones shown); the WBS elements (group
         titles, WBS links), the status date (statuses) and the grouping depth."""
         scope = scope_of(options)
-        chosen = list(filter(scope.filter(catalog), catalog.milestones.values()))  # any fixed order will do
+        chosen = schedule.select(catalog, scope)
         inside = {m.id for m in chosen}
         linked = {i for m in chosen for i in (*m.predecessors, *catalog.successors_of(m.id))}
         others = [catalog.milestones[i] for i in sorted(linked - inside) if i in catalog.milestones]
