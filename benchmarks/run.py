@@ -1,6 +1,6 @@
 """Build the dmsite, sphinx-needs and plain-Sphinx sites side by side and report times and memory.
 
-    .venv/bin/python benchmarks/run.py --sizes 400 2000 10000 --repeat 3 > benchmarks/last-run.md
+    .venv/bin/python benchmarks/run.py --sizes 400 2000 10000 20000 --repeat 3 > benchmarks/last-run.md
     .venv/bin/python benchmarks/run.py --ci      # N = 400 once per site, ratios only (the CI guard)
 
 For each N: generate the data set, write the three sites, then for each site measure
@@ -164,7 +164,7 @@ def load() -> str:
 
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
-    parser.add_argument("--sizes", type=int, nargs="+", default=[400, 2000, 10000])
+    parser.add_argument("--sizes", type=int, nargs="+", default=[400, 2000, 10000, 20000])
     parser.add_argument("--repeat", type=int, default=3)
     parser.add_argument("--sites", nargs="+", default=list(SITES), choices=list(SITES))
     parser.add_argument("--no-publish", action="store_true", help="skip timing dmsite publish")

@@ -134,20 +134,24 @@ class Record(BaseModel):
 
     @property
     def loc(self) -> Loc:
-        return self._loc or Loc("<memory>")
+        return self._private("_loc") or Loc("<memory>")
 
     def field_loc(self, name: str) -> Loc:
         """Where *name* was written, or where the record starts."""
-        at, loc = self._field_locs or (), self.loc
+        at, loc = self._private("_field_locs") or (), self.loc
         for i in range(0, len(at), 3):
             if at[i] == name:
                 return Loc(loc.path, loc.line + int(at[i + 1]), int(at[i + 2]))
         return loc
 
+    def _private(self, name: str) -> Any:
+        """A private attribute read directly (``self._x`` goes through pydantic's slow ``__getattr__``)."""
+        return (self.__pydantic_private__ or {}).get(name)
+
     @property
     def digest(self) -> bytes:
         """A hash of the record's kind and values (not of where it was written): equal records, equal digests."""
-        return self._digest or _digest_of(self)
+        return self._private("_digest") or _digest_of(self)
 
     def located(self, loc: Loc, field_locs: dict[str, Loc]) -> Record:
         self._loc = loc
@@ -192,7 +196,7 @@ class _BlanksUnset(Record):
 
     @property
     def blank_fields(self) -> tuple[str, ...]:
-        return self._blank or ()
+        return self._private("_blank") or ()
 
 
 class Milestone(_BlanksUnset):
