@@ -63,9 +63,13 @@ class Scope:
     start: dt.date | None = None  # date window (burndown x axis)
     end: dt.date | None = None
 
+    def element(self, catalog: Catalog) -> str | None:
+        """The catalog code of the WBS element in scope (None: no element chosen)."""
+        return (catalog.wbs_key(self.wbs) or self.wbs) if self.wbs and self.wbs != NO_WBS else None
+
     def filter(self, catalog: Catalog) -> Callable[[Milestone], bool]:
         """The test a milestone passes to be in scope (the WBS prefix resolved once, not per milestone)."""
-        wanted = (catalog.wbs_key(self.wbs) or self.wbs) if self.wbs and self.wbs != NO_WBS else None
+        wanted = self.element(catalog)
 
         def admits(milestone: Milestone) -> bool:
             if self.levels and milestone.level not in self.levels:
@@ -85,16 +89,39 @@ def _id_matches(milestone_id: str, spec: str) -> bool:
     return milestone_id.startswith(spec)
 
 
+def _code(catalog: Catalog, milestone: Milestone) -> str | None:
+    """The catalog code of the milestone's WBS element (as written when no element has it)."""
+    codes: dict[str | None, str | None] = catalog.derived("wbs codes", dict)  # as written → catalog code
+    written = milestone.wbs
+    if written not in codes:
+        codes[written] = catalog.wbs_key(written) or written
+    return codes[written]
+
+
 def _in_wbs(catalog: Catalog, milestone: Milestone, wanted: str) -> bool:
     """Whether the milestone's WBS element is the element *wanted* (a catalog code) or lies below it."""
-    code = catalog.wbs_key(milestone.wbs) or milestone.wbs
+    code = _code(catalog, milestone)
     return code is not None and (code == wanted or code.startswith(wanted + "."))
+
+
+def _by_element(catalog: Catalog) -> dict[str | None, list[Milestone]]:
+    index: dict[str | None, list[Milestone]] = {}
+    for m in select(catalog):
+        index.setdefault(_code(catalog, m), []).append(m)
+    return index
 
 
 def select(catalog: Catalog, scope: Scope | None = None) -> list[Milestone]:
     """The milestones in *scope*, by due date."""
-    scope = scope or Scope()
-    return by_due(filter(scope.filter(catalog), catalog.milestones.values()))
+    everything = catalog.derived("by due", lambda: by_due(catalog.milestones.values()))
+    if scope is None or scope == Scope():
+        return list(everything)
+    pool, wanted = everything, scope.element(catalog)
+    if wanted is not None:  # an element's milestones from the index (when no element lies below it)
+        index = catalog.derived("by element", lambda: _by_element(catalog))
+        codes = [c for c in index if c is not None and (c == wanted or c.startswith(wanted + "."))]
+        pool = index[codes[0]] if len(codes) == 1 else ([] if not codes else everything)
+    return list(filter(scope.filter(catalog), pool))
 
 
 # -- summary -------------------------------------------------------------------
@@ -210,8 +237,12 @@ def _depth(code: str) -> int:
 
 def group_depth(catalog: Catalog) -> int:
     """The default grouping depth: that of the shallowest element holding milestones."""
-    depths = [_depth(code) for m in catalog.milestones.values() if (code := catalog.wbs_key(m.wbs))]
-    return min(depths, default=1)
+
+    def shallowest() -> int:
+        codes = {code for wbs in {m.wbs for m in catalog.milestones.values()} if (code := catalog.wbs_key(wbs))}
+        return min(map(_depth, codes), default=1)
+
+    return catalog.derived("group depth", shallowest)
 
 
 def group_code(catalog: Catalog, milestone: Milestone, depth: int) -> str | None:

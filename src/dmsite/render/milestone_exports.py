@@ -10,7 +10,7 @@ import datetime as dt
 import io
 import json
 import re
-from collections.abc import Callable
+from collections.abc import Callable, Iterable, Iterator
 from typing import Any
 
 from ..data.catalog import Catalog
@@ -32,24 +32,47 @@ def _row(catalog: Catalog, m: Milestone) -> dict[str, Any]:
     return data
 
 
+def json_row(row: dict[str, Any]) -> str:
+    """One milestone's line of ``milestones.json`` (without the separating comma)."""
+    return json.dumps(row, ensure_ascii=False, sort_keys=True)
+
+
+def csv_row(row: dict[str, Any]) -> str:
+    """One milestone's line of ``milestones.csv`` (with its CRLF)."""
+    _CSV_LINE.seek(0)
+    _CSV_LINE.truncate()
+    _CSV_WRITER.writerow([csv_cell(row.get(f)) for f in CSV_FIELDS])
+    return _CSV_LINE.getvalue()
+
+
+_CSV_LINE = io.StringIO()
+_CSV_WRITER = csv.writer(_CSV_LINE, lineterminator="\r\n")
+
+
+def json_text(status_date: dt.date, rows: Iterable[str]) -> Iterator[str]:
+    """``milestones.json`` in pieces, from the milestones' lines in id order."""
+    yield f'{{"status_date": {json.dumps(status_date.isoformat())}, "milestones": [\n'
+    first = True
+    for row in rows:
+        yield row if first else ",\n" + row
+        first = False
+    yield "\n]}\n"
+
+
+def csv_text(rows: Iterable[str]) -> Iterator[str]:
+    """``milestones.csv`` in pieces, from the milestones' lines in id order."""
+    yield csv_row({f: f for f in CSV_FIELDS})
+    yield from rows
+
+
 def milestones_json(catalog: Catalog) -> str:
     """One milestone per line: readable and diffable, and written by the C encoder (``indent`` is not)."""
-    rows = (
-        json.dumps(_row(catalog, catalog.milestones[i]), ensure_ascii=False, sort_keys=True)
-        for i in sorted(catalog.milestones)
-    )
-    status_date = json.dumps(catalog.status_date.isoformat())
-    return f'{{"status_date": {status_date}, "milestones": [\n' + ",\n".join(rows) + "\n]}\n"
+    rows = (json_row(_row(catalog, catalog.milestones[i])) for i in sorted(catalog.milestones))
+    return "".join(json_text(catalog.status_date, rows))
 
 
 def milestones_csv(catalog: Catalog) -> str:
-    out = io.StringIO()
-    writer = csv.writer(out, lineterminator="\r\n")
-    writer.writerow(CSV_FIELDS)
-    for i in sorted(catalog.milestones):
-        row = _row(catalog, catalog.milestones[i])
-        writer.writerow([csv_cell(row.get(f)) for f in CSV_FIELDS])
-    return out.getvalue()
+    return "".join(csv_text(csv_row(_row(catalog, catalog.milestones[i])) for i in sorted(catalog.milestones)))
 
 
 # -- iCalendar (RFC 5545) ----------------------------------------------------------
@@ -92,40 +115,51 @@ def _day(d: dt.date) -> str:
     return d.strftime("%Y%m%d")
 
 
+def ics_event(catalog: Catalog, m: Milestone, site_name: str, url: str | None) -> str:
+    """One milestone's VEVENT (folded, CRLF line ends), or '' for a milestone the calendar leaves out."""
+    if m.completed is not None or m.retired is not None:  # retired: no longer planned
+        return ""
+    day = m.effective_forecast
+    description = f"Baseline due {m.due.isoformat()}; forecast {day.isoformat()}; status {catalog.status(m).value}."
+    if m.description:
+        description += "\n\n" + m.description
+    lines = [
+        "BEGIN:VEVENT",
+        f"UID:{ics_text(m.id)}@{ics_text(site_name)}",
+        f"DTSTAMP:{_day(catalog.status_date)}T000000Z",
+        f"DTSTART;VALUE=DATE:{_day(day)}",
+        f"DTEND;VALUE=DATE:{_day(day + dt.timedelta(days=1))}",
+        f"SUMMARY:{ics_text(m.id + ': ' + m.name)}",
+        f"DESCRIPTION:{ics_text(description)}",
+    ]
+    if m.wbs:
+        lines.append(f"CATEGORIES:{ics_text('WBS ' + m.wbs)}")
+    if url:
+        lines.append(f"URL:{url}")
+    lines.append("END:VEVENT")
+    return "".join(fold(line) + "\r\n" for line in lines)
+
+
+def ics_text_of(site_name: str, events: Iterable[str]) -> Iterator[str]:
+    """``milestones.ics`` in pieces, from the milestones' events in id order."""
+    head = [
+        "BEGIN:VCALENDAR", "VERSION:2.0", f"PRODID:-//{ics_text(site_name)}//milestones//EN",
+        "CALSCALE:GREGORIAN", f"X-WR-CALNAME:{ics_text(site_name + ' milestones')}",
+    ]
+    yield "".join(fold(line) + "\r\n" for line in head)
+    yield from events
+    yield "END:VCALENDAR\r\n"
+
+
 def milestones_ics(
     catalog: Catalog, site_name: str = "dmsite", url_of: Callable[[str], str | None] | None = None
 ) -> str:
     """A calendar of open milestones on their forecast dates (all-day events); *url_of* gives entry URLs."""
-    stamp = _day(catalog.status_date) + "T000000Z"
-    lines = [
-        "BEGIN:VCALENDAR", "VERSION:2.0", f"PRODID:-//{ics_text(site_name)}//milestones//EN",
-        "CALSCALE:GREGORIAN", f"X-WR-CALNAME:{ics_text(site_name + ' milestones')}",
-    ]
-    for i in sorted(catalog.milestones):
-        m = catalog.milestones[i]
-        if m.completed is not None or m.retired is not None:  # retired: no longer planned
-            continue
-        day = m.effective_forecast
-        description = f"Baseline due {m.due.isoformat()}; forecast {day.isoformat()}; status {catalog.status(m).value}."
-        if m.description:
-            description += "\n\n" + m.description
-        lines += [
-            "BEGIN:VEVENT",
-            f"UID:{ics_text(m.id)}@{ics_text(site_name)}",
-            f"DTSTAMP:{stamp}",
-            f"DTSTART;VALUE=DATE:{_day(day)}",
-            f"DTEND;VALUE=DATE:{_day(day + dt.timedelta(days=1))}",
-            f"SUMMARY:{ics_text(m.id + ': ' + m.name)}",
-            f"DESCRIPTION:{ics_text(description)}",
-        ]
-        if m.wbs:
-            lines.append(f"CATEGORIES:{ics_text('WBS ' + m.wbs)}")
-        url = url_of(m.id) if url_of else None
-        if url:
-            lines.append(f"URL:{url}")
-        lines.append("END:VEVENT")
-    lines.append("END:VCALENDAR")
-    return "".join(fold(line) + "\r\n" for line in lines)
+    events = (
+        ics_event(catalog, catalog.milestones[i], site_name, url_of(i) if url_of else None)
+        for i in sorted(catalog.milestones)
+    )
+    return "".join(ics_text_of(site_name, events))
 
 
 EXPORTS = {

@@ -51,7 +51,10 @@ class DataDirective(SphinxDirective):
 
         ``search=False`` keeps it out of the search index (a big table repeating entries found elsewhere).
         """
-        raw = nodes.raw("", markup, format="html", classes=[] if search else ["no-search"], dmsite_directive=self.name)
+        # A rawsource of its own: Sphinx copies an empty one from the text, doubling a big page's doctree.
+        raw = nodes.raw(
+            self.name, markup, format="html", classes=[] if search else ["no-search"], dmsite_directive=self.name
+        )
         raw.source, raw.line = self.get_source_info()
         return [raw]
 

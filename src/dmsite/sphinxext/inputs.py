@@ -20,6 +20,7 @@ from sphinx.environment import BuildEnvironment
 from sphinx.util.docutils import SphinxDirective
 
 from ..data.catalog import Catalog
+from ..data.model import Record
 from .domain import Use, dm_domain
 
 
@@ -33,7 +34,9 @@ _PLAIN = (str, int, float, bool, dt.date, type(None))  # values whose repr shows
 
 
 def _feed(digest: Any, value: object) -> None:
-    if isinstance(value, BaseModel):
+    if isinstance(value, Record):  # its values' digest, made when it was read (see Record.digest)
+        digest.update(value.digest)
+    elif isinstance(value, BaseModel):
         digest.update(type(value).__name__.encode() + value.model_dump_json().encode() + b"\0")
     elif isinstance(value, list | tuple) and all(isinstance(item, _PLAIN) for item in value):
         digest.update(repr(value).encode() + b"\0")

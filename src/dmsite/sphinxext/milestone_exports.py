@@ -9,9 +9,9 @@ from sphinx.application import Sphinx
 from sphinx.environment import BuildEnvironment
 from sphinx.util import logging
 
-from ..render import milestone_exports
 from ..render.html import esc
 from .base import DataDirective
+from .export_rows import ExportRows, export_texts
 from .state import current
 
 logger = logging.getLogger(__name__)
@@ -54,10 +54,14 @@ def write_exports(app: Sphinx, exception: Exception | None) -> None:
         return f"{base}{app.builder.get_target_uri(entry[0])}#{entry[1]}"
 
     outdir = Path(app.outdir)
-    outputs = {name: make(catalog) for name, make in milestone_exports.EXPORTS.items()}
-    outputs["milestones.ics"] = milestone_exports.milestones_ics(catalog, app.config.project, url_of)
-    for name, text in outputs.items():
-        (outdir / name).write_bytes(text.encode("utf-8"))
+    rows = ExportRows(current().cache_dir / "export-lines.pickle")
+    texts = export_texts(catalog, app.config.project, url_of, rows)
+    if not rows.changed and all((outdir / name).is_file() for name in texts):
+        return  # the same lines as the files written last time: nothing to write
+    for name, pieces in texts.items():
+        with open(outdir / name, "w", encoding="utf-8", newline="") as out:
+            out.writelines(pieces)
+    rows.save()
 
 
 def check_details(app: Sphinx, env: BuildEnvironment) -> None:

@@ -79,11 +79,11 @@ class ByWbs(MilestoneDirective):
         chosen = schedule.select(catalog, scope_of(options))
         others = schedule.neighbours(catalog, chosen)  # what the graphs draw besides the element's own
         shown = {m.id for m in chosen} | {m.id for m in others}
-        drawn = [
-            repr((m.id, m.name, m.short_name, m.due, m.completed is not None, catalog.status(m).value,
-                  [p for p in m.predecessors if p in shown]))
-            for m in others
-        ]
+        seen: dict[str, str] = catalog.derived("neighbour texts", dict)  # the same neighbours on many pages
+        for m in others:
+            if m.id not in seen:
+                seen[m.id] = repr((m.id, m.name, m.short_name, m.due, m.completed is not None, catalog.status(m).value))
+        drawn = [seen[m.id] + repr([p for p in m.predecessors if p in shown]) for m in others]
         depth = options.get("depth") or schedule.group_depth(catalog)
         moved = [
             repr((mid, [(s.commit, *s.dates, s.date) for s in states]))
