@@ -41,15 +41,14 @@ def table(
         cells = []
         for i, c in enumerate(columns):
             html = c.cell(row)
-            text = _TAG.sub("", html) if "<" in html else html
-            if long:
-                widths[i] = max(widths[i], len(unescape(text) if "&" in text else text))
-            key = ""
-            if c.sort_key:
-                sort = c.sort_key(row)
-                if esc(sort) != text or sort != sort.strip():
-                    key = f' data-sort="{esc(sort)}"'
-            cells.append(f"<td{key}>{html}</td>")
+            if not (long or c.sort_key):
+                cells.append(f"<td>{html}</td>")
+                continue
+            text = _text(html)
+            if long and len(text) > widths[i]:
+                widths[i] = max(widths[i], len(unescape(text)) if "&" in text else len(text))
+            sort = esc(c.sort_key(row)) if c.sort_key else text
+            cells.append(f"<td>{html}</td>" if sort == text and sort == sort.strip() else f'<td data-sort="{sort}">{html}</td>')
         body.append("<tr>" + " ".join(cells) + "</tr>")  # spaced: words of adjacent cells stay apart in search
     cap = f"<caption>{esc(caption)}</caption>" if caption else ""
     grid = f' style="{_grid(widths)}"' if long else ""
@@ -59,6 +58,15 @@ def table(
         f"{cap}<thead><tr>{head}</tr></thead>" + (_chunks(body) if long else "<tbody>\n" + "\n".join(body) + "\n</tbody>")
         + "</table>"
     )
+
+
+def _text(html: str) -> str:
+    """The text of cell HTML, still escaped (the common cell, one element around its text, without a regex)."""
+    if "<" not in html:
+        return html
+    if html.count("<") == 2 and html[-1] == ">":
+        return html[html.index(">") + 1:html.rindex("<")]
+    return _TAG.sub("", html)
 
 
 def _chunks(rows: Sequence[str]) -> str:
