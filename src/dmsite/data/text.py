@@ -10,11 +10,11 @@ from __future__ import annotations
 import re
 import unicodedata
 
-# in any text: controls other than tab and line breaks, lone surrogates (no file can hold them), NEL
-_NEVER = "\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\ud800-\udfff"
-# one-line text: also line breaks, the line and paragraph separators, the bidi
-# embeddings, overrides and isolates (which reorder what a reader sees) and the byte order mark
-_NOT_ONE_LINE = _NEVER + "\n\r\u2028\u2029\u202a-\u202e\u2066-\u2069\u200e\u200f\u061c\ufeff"
+# in any text: controls other than tab and line breaks, lone surrogates (no file can hold them), NEL, and
+# the bidi embeddings, overrides and isolates (which reorder what a reader sees, in a page or a terminal)
+_NEVER = "\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\ud800-\udfff\u202a-\u202e\u2066-\u2069"
+# one-line text: also line breaks, the line and paragraph separators, the direction marks and the byte order mark
+_NOT_ONE_LINE = _NEVER + "\n\r\u2028\u2029\u200e\u200f\u061c\ufeff"
 _BAD_TEXT = re.compile(f"[{_NEVER}]")
 _BAD_LINE = re.compile(f"[{_NOT_ONE_LINE}]")
 _INVISIBLE = {"Cc", "Cf", "Cs", "Co", "Cn", "Zl", "Zp"}  # a term: only characters a reader sees (and spaces)
@@ -36,7 +36,7 @@ def _refuse(value: str, at: int, what: str) -> None:
 
 
 def check_text(value: str) -> str:
-    """Multi-line text (descriptions): no control characters but tab and line breaks."""
+    """Multi-line text (descriptions): no control characters but tab and line breaks, no bidi override."""
     found = _BAD_TEXT.search(value)
     if found:
         _refuse(value, found.start(), "text; remove it")
