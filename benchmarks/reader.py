@@ -115,7 +115,7 @@ METHOD = ("load event (CPU: of the page's main thread until then) and the first 
           f"visits; a keystroke (each of {' and '.join(repr(f) for f in FILTERS)} typed one character at a time), "
           f"clearing the filter, a sort ({' and '.join(SORT_COLUMNS)}, each up and down) and a facet pick: median / "
           "worst, each from the event to the end of the next frame; in brackets the CPU time of the page's main "
-          "thread (Chromium's ThreadTime metric), which the machine's other load does not inflate (benchmarks/reader.py).")
+          "thread (Chromium's ThreadTime metric), which the machine's other load inflates less (benchmarks/reader.py).")
 HEADER = ("load event ms (min / median)", "first frame", "keystroke (median / worst)", "clear", "sort", "facet")
 
 
