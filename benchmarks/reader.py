@@ -17,22 +17,19 @@ from __future__ import annotations
 
 import argparse
 import contextlib
-import functools
-import http.server
 import os
 import statistics
 import subprocess
 import sys
 import tempfile
-import threading
-from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-CHROMIUM = "/usr/bin/chromium"
-CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update",
-                 "--disable-sync", "--no-first-run"]
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent / "tests"))
+
+from support.browser import CHROMIUM, CHROMIUM_ARGS, serve
+
 PAGE = "table.html"
 FILTERS = ("bm-01234", "2019-0")  # narrows to one row; to about a tenth of them (a year's dates)
 SORT_COLUMNS = ("Forecast", "Id")
@@ -117,26 +114,6 @@ METHOD = ("load event (CPU: of the page's main thread until then) and the first 
           "worst, each from the event to the end of the next frame; in brackets the CPU time of the page's main "
           "thread (Chromium's ThreadTime metric), which the machine's other load inflates less (benchmarks/reader.py).")
 HEADER = ("load event ms (min / median)", "first frame", "keystroke (median / worst)", "clear", "sort", "facet")
-
-
-class _QuietHandler(http.server.SimpleHTTPRequestHandler):
-    def log_message(self, format: str, *args: Any) -> None:
-        pass
-
-
-@contextlib.contextmanager
-def serve(directory: Path) -> Iterator[str]:
-    """Serve *directory* on a free localhost port; yields the base URL."""
-    handler = functools.partial(_QuietHandler, directory=str(directory))
-    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
-    thread.start()
-    try:
-        yield f"http://127.0.0.1:{server.server_address[1]}/"
-    finally:
-        server.shutdown()
-        server.server_close()
-        thread.join(timeout=5)
 
 
 def _one_visit(browser: Any, url: str, result: Reader) -> None:

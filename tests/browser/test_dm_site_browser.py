@@ -3,8 +3,6 @@ table sorts and filters, and dependency-graph nodes lead to the milestones' deta
 
 from __future__ import annotations
 
-import subprocess
-import sys
 from pathlib import Path
 
 import pytest
@@ -17,16 +15,8 @@ pytestmark = [pytest.mark.slow, pytest.mark.browser, pytest.mark.xdist_group("dm
 
 
 @pytest.fixture(scope="module")
-def site(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    """The site built as ``make html`` builds it, into a temporary folder."""
-    outdir = tmp_path_factory.mktemp("dm-site-browser") / "html"
-    done = subprocess.run(
-        [sys.executable, "-m", "sphinx", "-b", "html", "-q", "-j", "auto", "-c", str(ROOT), str(ROOT / "content"),
-         str(outdir)],
-        capture_output=True, text=True, timeout=600, check=False, cwd=ROOT,
-    )
-    assert done.returncode == 0, done.stderr[-3000:]
-    return outdir
+def site(dm_site_html: Path) -> Path:
+    return dm_site_html
 
 
 def test_every_page_loads_without_console_errors(site: Path, browser_page) -> None:

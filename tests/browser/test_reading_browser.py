@@ -5,8 +5,6 @@ errors — graphs that zoom, pan and lead to their entries, print that fits A4, 
 from __future__ import annotations
 
 import re
-import subprocess
-import sys
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
@@ -24,16 +22,8 @@ pytestmark = [pytest.mark.slow, pytest.mark.browser, pytest.mark.xdist_group("dm
 
 
 @pytest.fixture(scope="module")
-def site(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    """The site built as ``make html`` builds it, into a temporary folder."""
-    outdir = tmp_path_factory.mktemp("dm-site-reading") / "html"
-    done = subprocess.run(
-        [sys.executable, "-m", "sphinx", "-b", "html", "-q", "-j", "auto", "-c", str(ROOT), str(ROOT / "content"),
-         str(outdir)],
-        capture_output=True, text=True, timeout=600, check=False, cwd=ROOT,
-    )
-    assert done.returncode == 0, done.stderr[-3000:]
-    return outdir
+def site(dm_site_html: Path) -> Path:
+    return dm_site_html
 
 
 @pytest.fixture(scope="module")
