@@ -11,8 +11,9 @@ from __future__ import annotations
 import contextlib
 import os
 import shutil
+import stat
 import threading
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from pathlib import Path
 
 SUFFIX = ".dmsite-tmp"
@@ -25,18 +26,38 @@ def temporary_name(path: Path) -> Path:
 
 def write_atomically(path: Path, content: bytes | str | Iterable[str]) -> None:
     """Replace *path* with *content* (text is UTF-8, newlines as given), or leave it as it was and raise."""
-    tmp = temporary_name(path)
+    write_files_atomically({path: content})
+
+
+def write_files_atomically(contents: Mapping[Path, bytes | str | Iterable[str]]) -> None:
+    """Replace every file of *contents*, or (when one cannot be written) none of them, and raise.
+
+    A file's mode is kept; a symbolic link keeps pointing to the file it names, which gets the content.
+    """
+    staged: list[tuple[Path, Path]] = []
     try:
-        if isinstance(content, bytes):
-            tmp.write_bytes(content)
-        else:
-            with open(tmp, "w", encoding="utf-8", newline="") as out:
-                out.writelines([content] if isinstance(content, str) else content)
-        os.replace(tmp, path)
+        for path, content in contents.items():
+            target = Path(os.path.realpath(path))
+            tmp = temporary_name(target)
+            staged.append((tmp, target))
+            _write(tmp, content)
+            with contextlib.suppress(FileNotFoundError):
+                os.chmod(tmp, stat.S_IMODE(target.stat().st_mode))
     except BaseException:
-        with contextlib.suppress(OSError):
-            tmp.unlink()
+        for tmp, _ in staged:
+            with contextlib.suppress(OSError):
+                tmp.unlink()
         raise
+    for tmp, target in staged:  # renames need no space: all of them, once every file is written
+        os.replace(tmp, target)
+
+
+def _write(tmp: Path, content: bytes | str | Iterable[str]) -> None:
+    if isinstance(content, bytes):
+        tmp.write_bytes(content)
+        return
+    with open(tmp, "w", encoding="utf-8", newline="") as out:
+        out.writelines([content] if isinstance(content, str) else content)
 
 
 def sweep(folder: Path) -> int:

@@ -1,6 +1,7 @@
-"""Run ``sphinx-build`` with a fault injected into its file writes: killed mid-write, or a disk that fills up.
+"""Run ``sphinx-build`` (or ``dmsite``) with a fault injected into its file writes: killed mid-write, or a disk that fills up.
 
     python tests/support/faults.py --under ROOT (--log FILE | --kill-at N | --disk-bytes N) -- SPHINX-ARGS
+    python tests/support/faults.py --under ROOT ... -- dmsite DMSITE-ARGS
 
 Every ``write`` on a file opened for writing under ROOT (by ``open``, ``io.open`` or ``pathlib``) is one
 step.  ``--log`` runs the build normally and writes one line per step (its size and the file); ``--kill-at N``
@@ -89,12 +90,16 @@ def main() -> int:
     parser.add_argument("--log", type=Path)
     parser.add_argument("--kill-at", type=int)
     parser.add_argument("--disk-bytes", type=int)
-    parser.add_argument("sphinx_args", nargs="+")
+    parser.add_argument("command", nargs="+", help="sphinx-build's arguments, or dmsite and its arguments")
     args = parser.parse_args()
     install(Faults(args.under, args.kill_at, args.disk_bytes, args.log))
+    if args.command[0] == "dmsite":
+        from dmsite.cli import main as dmsite
+
+        return dmsite(args.command[1:])
     from sphinx.cmd.build import main as sphinx_build
 
-    return sphinx_build(args.sphinx_args)
+    return sphinx_build(args.command)
 
 
 if __name__ == "__main__":
