@@ -2,7 +2,7 @@
 
 The new content goes to a hidden file beside the target (``.<name>.<pid>-<thread>.dmsite-tmp``: unique, so
 processes and threads sharing a folder never meet) and replaces the target in one rename.  A write that
-fails removes its temporary file; one that is killed leaves it, for ``sweep`` to remove later.  No
+fails removes its temporary file; one that is killed leaves it, for ``sweep`` to remove later (the next build does).  No
 ``fsync``: this guards against a killed process and a full disk, not against a power cut.
 """
 
@@ -61,10 +61,26 @@ def _write(tmp: Path, content: bytes | str | Iterable[str]) -> None:
 
 
 def sweep(folder: Path) -> int:
-    """Remove the temporary files a killed writer left under *folder*; return how many."""
+    """Remove the temporary files that writers no longer running left under *folder*; return how many."""
     removed = 0
     for tmp in sorted(folder.rglob(f".*{SUFFIX}"), reverse=True):  # a folder's files before the folder
+        if _writer_running(tmp.name):
+            continue
         with contextlib.suppress(OSError):
             shutil.rmtree(tmp) if tmp.is_dir() else tmp.unlink()
             removed += 1
     return removed
+
+
+def _writer_running(name: str) -> bool:
+    """Whether the process that named this temporary file is still running (another build sharing the folder)."""
+    pid = name.removesuffix(SUFFIX).rsplit(".", 1)[-1].split("-", 1)[0]
+    if not pid.isdigit() or int(pid) == os.getpid():
+        return False
+    try:
+        os.kill(int(pid), 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:  # someone else's process
+        return True
+    return True

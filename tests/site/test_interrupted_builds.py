@@ -30,12 +30,13 @@ from dmsite.atomic import SUFFIX
 from dmsite.sphinxext.durable import MARKER
 
 FAULTS = REPO_ROOT / "tests" / "support" / "faults.py"
-KILLED_WHILE_WRITING = {  # what is being written → how to find its first write in the log of a rebuild
+KILLED_WHILE_WRITING = {  # what is being written → a part of its path (killed in the first such file)
     "data cache": "/.cache/records/",
     "graph layout": ".svg.",
     "doctree": ".doctree",
     "environment": "environment.pickle",
     "static file": "/basic.css",
+    "interruption marker": "/.dmsite-writing",
     "page": "/.milestones.html.",
     "inventory": "/.objects.inv.",
     "export": "/.milestones.csv.",
@@ -67,15 +68,15 @@ def built(make_site: Callable[..., Site], name: str = "site") -> tuple[Site, dic
 
 
 @pytest.fixture(scope="module")
-def rebuild_log(tmp_path_factory: pytest.TempPathFactory) -> list[tuple[int, str]]:
-    """The writes of the rebuild after the edit: (bytes, file) in order."""
+def rebuild_bytes(tmp_path_factory: pytest.TempPathFactory) -> int:
+    """How many bytes the rebuild after the edit writes."""
     root = tmp_path_factory.mktemp("log")
     site, _ = built(lambda name: Site(root / name))
     edit(site)
     log = root / "writes.log"
     done = sphinx_build(site, "--log", str(log))
     assert done.returncode == 0, done.stderr
-    return [(int(size), path) for size, path in (line.split(" ", 1) for line in log.read_text().splitlines())]
+    return sum(int(line.split(" ", 1)[0]) for line in log.read_text().splitlines())
 
 
 def assert_whole(after: dict[str, str], before: dict[str, str], edited: dict[str, str]) -> None:
@@ -101,13 +102,10 @@ def assert_next_build_correct(site: Site, edited: dict[str, str]) -> None:
 
 
 @pytest.mark.parametrize("writing", list(KILLED_WHILE_WRITING))
-def test_a_build_killed_mid_write(
-    writing: str, rebuild_log: list[tuple[int, str]], make_site: Callable[..., Site]
-) -> None:
-    step = next(i for i, (_, path) in enumerate(rebuild_log, 1) if KILLED_WHILE_WRITING[writing] in path)
+def test_a_build_killed_mid_write(writing: str, make_site: Callable[..., Site]) -> None:
     site, before = built(make_site)
     edit(site)
-    killed = sphinx_build(site, "--kill-at", str(step))
+    killed = sphinx_build(site, "--kill-in", KILLED_WHILE_WRITING[writing])
     assert killed.returncode == -signal.SIGKILL, killed.stderr
     edited = clean_build(make_site, "clean", site)
     assert_whole(outputs(site), before, edited)
@@ -115,10 +113,10 @@ def test_a_build_killed_mid_write(
 
 
 @pytest.mark.parametrize("share", DISK_FULL_AFTER)
-def test_a_disk_that_fills_up(share: float, rebuild_log: list[tuple[int, str]], make_site: Callable[..., Site]) -> None:
+def test_a_disk_that_fills_up(share: float, rebuild_bytes: int, make_site: Callable[..., Site]) -> None:
     site, before = built(make_site)
     edit(site)
-    full = sphinx_build(site, "--disk-bytes", str(int(share * sum(size for size, _ in rebuild_log))))
+    full = sphinx_build(site, "--disk-bytes", str(int(share * rebuild_bytes)))
     assert full.returncode != 0
     assert "No space left on device" in full.stderr
     assert "Traceback" not in full.stderr + full.stdout

@@ -1,12 +1,13 @@
-"""Run ``sphinx-build`` (or ``dmsite``) with a fault injected into its file writes: killed mid-write, or a disk that fills up.
+"""Run ``sphinx-build`` (or ``dmsite``) with a fault in its file writes: killed mid-write, or a full disk.
 
-    python tests/support/faults.py --under ROOT (--log FILE | --kill-at N | --disk-bytes N) -- SPHINX-ARGS
+    python tests/support/faults.py --under ROOT (--log FILE | --kill-in TEXT | --disk-bytes N) -- SPHINX-ARGS
     python tests/support/faults.py --under ROOT ... -- dmsite DMSITE-ARGS
 
 Every ``write`` on a file opened for writing under ROOT (by ``open``, ``io.open`` or ``pathlib``) is one
-step.  ``--log`` runs the build normally and writes one line per step (its size and the file); ``--kill-at N``
-writes half of step N, then sends the process SIGKILL; ``--disk-bytes N`` lets N bytes be written in all and
-fails every write after them with ENOSPC, as a full disk does (the write that crosses the line is cut off).
+step.  ``--log`` runs the build normally and writes one line per step (its size and the file);
+``--kill-in TEXT`` writes half of the first step into a file whose path holds TEXT, then sends the
+process SIGKILL; ``--disk-bytes N`` lets N bytes be written in all and fails every write after them
+with ENOSPC, as a full disk does (the write that crosses the line is cut off).
 """
 
 from __future__ import annotations
@@ -25,15 +26,14 @@ _real_open = builtins.open
 
 
 class Faults:
-    def __init__(self, under: Path, kill_at: int | None, disk_bytes: int | None, log: Path | None) -> None:
-        self.under, self.kill_at, self.room, self.steps = str(under.resolve()), kill_at, disk_bytes, 0
+    def __init__(self, under: Path, kill_in: str | None, disk_bytes: int | None, log: Path | None) -> None:
+        self.under, self.kill_in, self.room = str(under.resolve()), kill_in, disk_bytes
         self.log = _real_open(log, "w", encoding="utf-8") if log else None
 
     def write(self, file: Any, path: str, data: Any) -> int:
-        self.steps += 1
         if self.log:
             print(len(data), path, file=self.log, flush=True)
-        if self.steps == self.kill_at:
+        if self.kill_in and self.kill_in in path:
             file.write(data[: len(data) // 2])
             file.flush()
             os.kill(os.getpid(), signal.SIGKILL)
@@ -88,11 +88,11 @@ def main() -> int:
     parser = argparse.ArgumentParser()
     parser.add_argument("--under", type=Path, required=True)
     parser.add_argument("--log", type=Path)
-    parser.add_argument("--kill-at", type=int)
+    parser.add_argument("--kill-in")
     parser.add_argument("--disk-bytes", type=int)
     parser.add_argument("command", nargs="+", help="sphinx-build's arguments, or dmsite and its arguments")
     args = parser.parse_args()
-    install(Faults(args.under, args.kill_at, args.disk_bytes, args.log))
+    install(Faults(args.under, args.kill_in, args.disk_bytes, args.log))
     if args.command[0] == "dmsite":
         from dmsite.cli import main as dmsite
 

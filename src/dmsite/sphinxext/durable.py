@@ -8,8 +8,9 @@ not written yet stay stale even after the next build.  Here every HTML builder
   files into an empty folder first, each moved into ``_static`` when complete: a file on disk is always
   whole, the previous build's or this one's;
 - keeps a marker in the output folder from the moment Sphinx keeps the new environment until the build
-  ends; a build that finds it (the last one was killed or failed) removes the temporary files left and
-  writes every page again;
+  ends; a build that finds it (the last one was killed or failed) writes every page again;
+- removes the temporary files a killed build left (in the output folder here, in the caches when they
+  are loaded);
 - dates a page whose write failed (a full disk) back to 1970: it keeps its old text, and the next build
   writes it.
 
@@ -34,7 +35,7 @@ from sphinx.builders.html import StandaloneHTMLBuilder
 from sphinx.util import logging
 from sphinx.util.inventory import InventoryFile
 
-from ..atomic import sweep, temporary_name, write_atomically
+from ..atomic import sweep, temporary_name
 
 logger = logging.getLogger(__name__)
 
@@ -137,12 +138,11 @@ def _builder_inited(app: Sphinx) -> None:
     if not isinstance(app.builder, StandaloneHTMLBuilder):
         return
     outdir = Path(app.outdir)
+    sweep(outdir)  # what a killed build left (dmsite's caches: see state.load)
     if (outdir / MARKER).exists():
-        removed = sweep(outdir)
         for page in outdir.rglob("*.html"):
             _outdate(page)
-        logger.info("the previous build was interrupted: every page is written again (%d unfinished file(s) "
-                    "removed)", removed)
+        logger.info("the previous build was interrupted: every page is written again")
     _durable(app.builder)
 
 
@@ -150,8 +150,8 @@ def _env_updated(app: Sphinx, env: object) -> None:
     """From here (before Sphinx keeps the environment) until the build ends, an interruption leaves pages
     that the kept environment counts as written although they are not: the marker says so."""
     if isinstance(app.builder, StandaloneHTMLBuilder):
-        with contextlib.suppress(OSError):
-            write_atomically(Path(app.outdir) / MARKER, f"{os.getpid()}\n")
+        with contextlib.suppress(OSError):  # written in place: a cut-off marker marks as well
+            (Path(app.outdir) / MARKER).write_text(f"{os.getpid()}\n")
 
 
 def _build_finished(app: Sphinx, exception: Exception | None) -> None:

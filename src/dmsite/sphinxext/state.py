@@ -13,6 +13,7 @@ from pathlib import Path
 from sphinx.application import Sphinx
 from sphinx.util import logging
 
+from ..atomic import sweep
 from ..data.catalog import Catalog
 from ..data.load import build_catalog, data_files
 from ..data.problems import printable
@@ -52,6 +53,7 @@ def load(app: Sphinx) -> BuildData:
     provenance = data_provenance(data_dir)
     day = status_date(chosen.status_date, provenance)
     cache = Path(chosen.cache_dir or Path(app.confdir) / ".cache" / "dmsite")
+    sweep(cache)  # the unfinished files of a build that was killed
     catalog = build_catalog(data_dir, day, base=base, cache_dir=cache / "records")
     failing = catalog.errors + (catalog.warnings if chosen.strict else [])  # strict: like --strict
     for problem in failing:
