@@ -41,3 +41,12 @@ def test_sweep_removes_what_a_killed_writer_left(tmp_path: Path) -> None:
     assert sweep(tmp_path) == 2
     assert [str(p.relative_to(tmp_path)) for p in tmp_path.rglob("*")] == ["sub", os.path.join("sub", "page.html")]
     assert not list(tmp_path.rglob(f"*{SUFFIX}"))
+
+
+def test_sweep_leaves_the_files_of_a_build_still_running(tmp_path: Path) -> None:
+    running = tmp_path / f".page.html.{os.getppid()}-1{SUFFIX}"  # the process that started these tests
+    running.write_text("being written")
+    dead = tmp_path / f".page.html.{2**22 + 1}-1{SUFFIX}"  # above Linux's largest pid
+    dead.write_text("left")
+    assert sweep(tmp_path) == 1
+    assert running.exists() and not dead.exists()
