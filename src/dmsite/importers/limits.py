@@ -169,7 +169,7 @@ def _read_in_child(path: Path, seconds: float) -> Export:
     try:
         if not receive.poll(max(seconds, 0.0)):
             if child.is_alive():
-                raise ExportRefused(f"{path}: reading the export took longer than {MAX_READ_SECONDS:.0f} s "
+                raise ExportRefused(f"{path}: reading the export took longer than {MAX_READ_SECONDS:g} s "
                                     "(the limit); nothing was imported")
             raise ExportRefused(_died(path, child))
         try:
@@ -190,7 +190,7 @@ def _read_in_child(path: Path, seconds: float) -> Export:
 
 
 def _died(path: Path, child: Any) -> str:
-    return (f"{path}: reading the export needed more than {MAX_READ_MEMORY // (1024 * MB)} GB of memory (exit "
+    return (f"{path}: reading the export needed more than {MAX_READ_MEMORY // MB:,} MB of memory (exit "
             f"{child.exitcode}): a sheet reaching far-away cells, or a compressed bomb; nothing was imported")
 
 
