@@ -8,12 +8,23 @@ import zipfile
 from pathlib import Path
 
 import pytest
-from importers.test_import_p6 import base_export, data, export_file, run  # noqa: F401 (data is a fixture)
+from importers.test_import_p6 import MILESTONES, base_export, export_file, run
 from support.p6 import PRED_COLUMNS, TASK_COLUMNS, pred_row, table, task_row, write_csv, write_xlsx
 
 from dmsite.importers import limits
 
 MB = 1024 * 1024
+
+
+@pytest.fixture(name="data")
+def data_folder(tmp_path: Path) -> Path:
+    """The data of tests/importers/test_import_p6.py: a WBS and one milestone file."""
+    folder = tmp_path / "data"
+    (folder / "milestones").mkdir(parents=True)
+    (folder / "wbs").mkdir()
+    (folder / "wbs" / "w.yaml").write_text('- code: "1.02C"\n  name: DM\n- code: "1.02C.03"\n  name: AP\n')
+    (folder / "milestones" / "02C.03.yaml").write_text(MILESTONES)
+    return folder
 
 
 def snapshot(folder: Path) -> dict[Path, bytes]:
