@@ -8,6 +8,7 @@ from collections.abc import Callable, Iterable, Iterator, Mapping
 from typing import TYPE_CHECKING, TypeVar
 
 from .dates import PlanDate
+from .lookalikes import lookalike_problems
 from .model import (
     BY_KIND,
     ExternalMilestone,
@@ -104,6 +105,7 @@ def check(catalog: Catalog) -> list[Problem]:
     problems += _cycles(catalog.documents, lambda d: [r.to for r in d.relations], "relations", "relation")
     problems += _former_ids(catalog)
     problems += _lookalike_terms(catalog)
+    problems += lookalike_problems([("term", catalog.terms.values())])  # ids are ASCII (model.ID_PATTERN)
     for m in catalog.milestones.values():
         if m.completed and _earliest(m.completed) > catalog.status_date:
             problems.append(Problem(

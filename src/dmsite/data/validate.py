@@ -9,6 +9,7 @@ from typing import Any, get_args
 import yaml
 from pydantic import BaseModel, ValidationError
 
+from .lookalikes import foreign_letters
 from .model import ID_PATTERN, ONE_LINE_PATTERN, Record
 from .problems import Loc, Problem, clip
 from .yamlnodes import mark_loc
@@ -103,7 +104,7 @@ def _explain(cls: type[Record], error: Any) -> str:
         return f"missing required field '{path}'"
     if error["type"] == "string_pattern_mismatch" and error["ctx"].get("pattern") == ID_PATTERN:
         return (f"{path}: '{clip(error['input'])}' is not a valid id (use letters, digits and . _ / + : ( ) & -, "
-                "starting with a letter or digit, no spaces)")
+                f"starting with a letter or digit, no spaces){foreign_letters(str(error['input']))}")
     if error["type"] == "string_pattern_mismatch" and error["ctx"].get("pattern") == ONE_LINE_PATTERN:
         return f"{path}: '{clip(error['input'])}' must be one line, without control characters"
     message = str(error["msg"]).removeprefix("Value error, ")
