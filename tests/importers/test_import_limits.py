@@ -180,11 +180,24 @@ def test_reading_beyond_the_time_limit_is_stopped(data: Path, tmp_path: Path, ca
 
 def test_a_reader_beyond_the_memory_limit_is_stopped(data: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str],
                                                      monkeypatch: pytest.MonkeyPatch) -> None:
-    """What no check before the reader catches (an .xls, say) is still bounded: the child process runs out."""
-    export = big_export(tmp_path, ".csv")
-    monkeypatch.setattr(limits, "MAX_READ_MEMORY", 1 * MB)
+    """What no check before the reader sees is still bounded: an .xls (BIFF, not zipped) with a cell in its
+    last row and column makes the reader fill 65,536 × 256 cells (about 500 MB); the child runs out."""
+    import xlwt
+
+    tasks, preds = base_export()
+    export = export_file(tmp_path, ".xls", tasks, preds)
+    book = xlwt.Workbook()
+    for name, rows in (("TASK", table(tasks, TASK_COLUMNS)), ("TASKPRED", table(preds, PRED_COLUMNS))):
+        sheet = book.add_sheet(name)
+        for r, row in enumerate(rows):
+            for c, value in enumerate(row):
+                sheet.write(r, c, value)
+    book.get_sheet(0).write(65535, 255, "far")
+    book.save(str(export))
+    monkeypatch.setattr(limits, "MAX_READ_MEMORY", 100 * MB)
     err = refused(capsys, data, export)
-    assert "reading the export needed more than 1 MB of memory" in err
+    assert err == (f"error: {export}: reading the export needed more than 100 MB of memory (exit -6): a sheet "
+                   "reaching far-away cells, or a compressed bomb; nothing was imported\n")
 
 
 def big_export(tmp_path: Path, suffix: str, activities: int = 20_000) -> Path:

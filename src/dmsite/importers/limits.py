@@ -10,6 +10,7 @@ python-calamine allocates a sheet's whole rectangle at once, so a 5 KB workbook 
 from __future__ import annotations
 
 import csv
+import faulthandler
 import multiprocessing
 import os
 import re
@@ -197,6 +198,8 @@ def _died(path: Path, child: Any) -> str:
 def _child(path: Path, send: Connection) -> None:
     devnull = os.open(os.devnull, os.O_WRONLY)
     os.dup2(devnull, 2)  # the Rust reader's "memory allocation failed" is reported by the parent instead
+    faulthandler.disable()  # (pytest's dumps to its own copy of stderr)
+    resource.setrlimit(resource.RLIMIT_CORE, (0, resource.getrlimit(resource.RLIMIT_CORE)[1]))  # no core file
     _limit_memory()
     from .p6 import read_export  # p6 reads its CSV tables with csv_rows below
 
