@@ -57,6 +57,10 @@ class ExportError(DmsiteError):
     """A scheduling-tool export cannot be imported (a missing sheet or column, a bad row); the message says which."""
 
 
+class ExportRefused(ExportError):
+    """An export beyond a size or time limit, or built to exhaust the reader (``importers.limits``); nothing is written."""
+
+
 class RefError(DmsiteError):
     """``dmsite diff``: the repository, a ref or the data folder cannot be read (the message says which)."""
 

@@ -55,6 +55,20 @@ def many_records(data: Path) -> None:
     _write(data / "milestones" / "m.yaml", records)
 
 
+def many_unknown_keys(data: Path) -> None:
+    """100,000 unknown keys in one record (1.2 MB): 50 messages and a count, in linear time."""
+    keys = "".join(f"  k{i}: v\n" for i in range(100_000))
+    _write(data / "milestones" / "m.yaml", "- id: DM-AP-1\n  name: First\n  due: 2020-01-01\n" + keys)
+
+
+def many_unknown_predecessors(data: Path) -> None:
+    """2,000 milestones and 250 unknown predecessors: 'did you mean' for the first 200 only (each compares with all)."""
+    records = "".join(f"- id: DM-M-{i:04d}\n  name: Step {i}\n  due: 2020-01-01\n  description: x\n" for i in range(2_000))
+    wrong = ", ".join(f"DM-M-{i:04d}x" for i in range(250))
+    _write(data / "milestones" / "m.yaml", records + f"- id: DM-LAST\n  name: Last\n  due: 2020-01-01\n"
+                                                       f"  description: x\n  predecessors: [{wrong}]\n")
+
+
 MILESTONE = "- id: DM-AP-1\n  name: First\n  due: 2020-01-01\n  description: x\n"
 
 
@@ -120,5 +134,7 @@ GENERATORS: dict[str, Callable[[Path], None]] = {
     "yaml_deep_nesting": deep_nesting,
     "yaml_deep_block_nesting": deep_block_nesting,
     "file_too_large": file_too_large,
+    "yaml_many_unknown_keys": many_unknown_keys,
+    "yaml_many_unknown_predecessors": many_unknown_predecessors,
     "one_megabyte_strings": one_megabyte_strings,
 }

@@ -10,9 +10,10 @@ from typing import Any
 
 from ..atomic import write_atomically
 from ..data.load import build_catalog
-from ..errors import ExportError
+from ..data.problems import printable
+from ..errors import ExportError, ExportRefused
 from ..importers.annotations import import_annotations, read_annotations
-from ..importers.p6 import read_export
+from ..importers.limits import read_export_within_limits
 from ..importers.update import day_of_export, import_p6
 
 DEFAULT_DATA_DIR = Path("content/data")
@@ -43,11 +44,11 @@ def cmd_import_p6(args: argparse.Namespace) -> int:
         print(f"error: {args.export.name} does not start with its date (YYYYMM or YYYYMMDD): give --date", file=sys.stderr)
         return 2
     try:
-        export = read_export(args.export)
+        export = read_export_within_limits(args.export)
         changes = import_p6(export, args.data, day, args.wbs)
     except (ExportError, ValueError) as exc:
-        print(f"error: {exc}", file=sys.stderr)
-        return 1
+        print(f"error: {printable(str(exc))}", file=sys.stderr)
+        return 2 if isinstance(exc, ExportRefused) else 1  # 2: refused by a limit, before anything was written
     sys.stdout.write(changes.text())
     if args.summary:
         write_atomically(args.summary, changes.markdown(args.export.name))
@@ -58,8 +59,8 @@ def cmd_import_annotations(args: argparse.Namespace) -> int:
     try:
         report = import_annotations(read_annotations(args.annotations), args.data)
     except (ExportError, ValueError) as exc:
-        print(f"error: {exc}", file=sys.stderr)
-        return 1
+        print(f"error: {printable(str(exc))}", file=sys.stderr)
+        return 2 if isinstance(exc, ExportRefused) else 1
     sys.stdout.write(report.text())
     return _check(args.data, dt.date.today())
 

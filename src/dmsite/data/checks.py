@@ -8,6 +8,7 @@ from collections.abc import Callable, Iterable, Iterator, Mapping
 from typing import TYPE_CHECKING, TypeVar
 
 from .dates import PlanDate
+from .lookalikes import lookalike_problems
 from .model import (
     BY_KIND,
     ExternalMilestone,
@@ -56,11 +57,11 @@ def _refs(catalog: Catalog) -> Iterator[tuple[Record, str, str, str, Mapping[str
                     yield record, path.partition(".")[0], target, noun, table
 
 
-def _former(catalog: Catalog, record: Record, field_name: str, target: str) -> Problem | None:
-    """A reference to a milestone's former id (in its ``aka``): say which milestone it is now."""
+def _former(formers: Mapping[str, str], record: Record, field_name: str, target: str) -> Problem | None:
+    """A reference to a milestone's former id (in its ``aka``, *formers*: aka → id): say which milestone it is now."""
     if field_name != "predecessors":
         return None
-    now = next((m.id for m in catalog.milestones.values() if target in m.aka), None)
+    now = formers.get(target)
     if now is None:
         return None
     return Problem(record.field_loc(field_name), record.key,
@@ -75,9 +76,17 @@ def _unknown_wbs(catalog: Catalog, record: Record, field_name: str, code: str) -
     return Problem(record.field_loc(field_name), record.key, message)
 
 
+MAX_HINTS = 200  # "did you mean" for the first unknown ids only: each compares with every known id
+
+
 def check(catalog: Catalog) -> list[Problem]:
     """Every problem across records: unknown ids, cycles, impossible dates, omissions."""
     problems = []
+    unknown = 0
+    formers: dict[str, str] = {}
+    for m in catalog.milestones.values():
+        for former in m.aka:
+            formers.setdefault(former, m.id)
     for record, field_name, target, kind, table in _refs(catalog):
         if target in catalog.broken:  # its record was refused, and that error said so
             continue
@@ -85,7 +94,9 @@ def check(catalog: Catalog) -> list[Problem]:
             if catalog.resolve_wbs(target) is None:
                 problems.append(_unknown_wbs(catalog, record, field_name, target))
         elif target not in table:
-            problems.append(_former(catalog, record, field_name, target) or _unknown(record, field_name, target, kind, table))
+            unknown += 1
+            known = table if unknown <= MAX_HINTS else ()  # past the hints: no "did you mean" search
+            problems.append(_former(formers, record, field_name, target) or _unknown(record, field_name, target, kind, known))
     problems += _schedule_data_checks(catalog)
     problems += _cycles(catalog.milestones, lambda m: m.predecessors, "predecessors", "predecessor")
     problems += _cycles(catalog.products, lambda p: [p.parent] if p.parent else [], "parent", "parent")
@@ -94,6 +105,7 @@ def check(catalog: Catalog) -> list[Problem]:
     problems += _cycles(catalog.documents, lambda d: [r.to for r in d.relations], "relations", "relation")
     problems += _former_ids(catalog)
     problems += _lookalike_terms(catalog)
+    problems += lookalike_problems([("term", catalog.terms.values())])  # ids are ASCII (model.ID_PATTERN)
     for m in catalog.milestones.values():
         if m.completed and _earliest(m.completed) > catalog.status_date:
             problems.append(Problem(

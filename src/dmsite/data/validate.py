@@ -9,9 +9,12 @@ from typing import Any, get_args
 import yaml
 from pydantic import BaseModel, ValidationError
 
+from .lookalikes import foreign_letters
 from .model import ID_PATTERN, ONE_LINE_PATTERN, Record
 from .problems import Loc, Problem, clip
 from .yamlnodes import mark_loc
+
+MAX_PROBLEMS_PER_RECORD = 50  # a record of a million unknown keys gives 51 messages, not a million
 
 
 def guess_id(item: yaml.MappingNode, cls: type[Record]) -> str:
@@ -21,15 +24,22 @@ def guess_id(item: yaml.MappingNode, cls: type[Record]) -> str:
     return "-"
 
 
-def _node_loc(path: str, node: yaml.Node, error_loc: tuple[int | str, ...]) -> Loc | None:
-    """Where the part of a record named by a validation error's path was written."""
+def _node_loc(
+    path: str, node: yaml.Node, error_loc: tuple[int | str, ...], keys: dict[int, dict[str, tuple[yaml.Node, yaml.Node]]]
+) -> Loc | None:
+    """Where the part of a record named by a validation error's path was written (*keys*: each mapping's, once)."""
     mark = None
     for part in error_loc:
         if isinstance(node, yaml.MappingNode) and isinstance(part, str):
-            found = [(k, v) for k, v in node.value if isinstance(k, yaml.ScalarNode) and k.value == part]
-            if not found:
+            if id(node) not in keys:  # a dict, not a scan per error: a record of 40,000 unknown keys took minutes
+                keys[id(node)] = {}
+                for k, v in node.value:
+                    if isinstance(k, yaml.ScalarNode):
+                        keys[id(node)].setdefault(k.value, (k, v))
+            found = keys[id(node)].get(part)
+            if found is None:
                 break
-            mark, node = found[0][0].start_mark, found[0][1]
+            mark, node = found[0].start_mark, found[1]
         elif isinstance(node, yaml.SequenceNode) and isinstance(part, int) and 0 <= part < len(node.value):
             node = node.value[part]
             mark = node.start_mark
@@ -48,10 +58,15 @@ def validate_record(
     try:
         return cls.model_validate(values).located(loc, locs)
     except ValidationError as exc:
-        for error in exc.errors(include_url=False):
+        keys: dict[int, dict[str, tuple[yaml.Node, yaml.Node]]] = {}
+        errors = exc.errors(include_url=False)
+        for error in errors[:MAX_PROBLEMS_PER_RECORD]:
             field_name = str(error["loc"][0]) if error["loc"] else ""
-            where = (node and _node_loc(loc.path, node, error["loc"])) or locs.get(field_name, loc)
+            where = (node and _node_loc(loc.path, node, error["loc"], keys)) or locs.get(field_name, loc)
             problems.append(Problem(where, shown_id, _explain(cls, error)))
+        if len(errors) > MAX_PROBLEMS_PER_RECORD:
+            more = len(errors) - MAX_PROBLEMS_PER_RECORD
+            problems.append(Problem(loc, shown_id, f"and {more:,} more problem(s) in this record, not listed"))
         return None
 
 
@@ -89,7 +104,7 @@ def _explain(cls: type[Record], error: Any) -> str:
         return f"missing required field '{path}'"
     if error["type"] == "string_pattern_mismatch" and error["ctx"].get("pattern") == ID_PATTERN:
         return (f"{path}: '{clip(error['input'])}' is not a valid id (use letters, digits and . _ / + : ( ) & -, "
-                "starting with a letter or digit, no spaces)")
+                f"starting with a letter or digit, no spaces){foreign_letters(str(error['input']))}")
     if error["type"] == "string_pattern_mismatch" and error["ctx"].get("pattern") == ONE_LINE_PATTERN:
         return f"{path}: '{clip(error['input'])}' must be one line, without control characters"
     message = str(error["msg"]).removeprefix("Value error, ")

@@ -16,12 +16,11 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-import yaml
-
 from ..atomic import write_files_atomically
 from ..data import dates
 from ..data.model import OVERRIDABLE, Milestone
-from ..errors import ExportError
+from ..data.yamlnodes import MAX_FILE_BYTES, parse_file
+from ..errors import ExportError, ExportRefused, InputRefused
 from .p6 import parse_level
 from .update import MILESTONE_ORDER, _Data
 from .yamledit import RecordText
@@ -50,13 +49,19 @@ class AnnotationReport:
 
 
 def read_annotations(path: Path) -> dict[str, dict[str, Any]]:
-    """The annotations file: a mapping of code → mapping of fields."""
+    """The annotations file: a mapping of code → mapping of fields, read as the loader reads data files.
+
+    So the same limits hold: at most 20 MB, no aliases, tags or deep nesting (each a located error).
+    """
     try:
-        loaded = yaml.load(path.read_text(encoding="utf-8"), Loader=getattr(yaml, "CSafeLoader", yaml.SafeLoader))
+        if path.stat().st_size > MAX_FILE_BYTES:
+            raise ExportRefused(f"{path}: the file is larger than {MAX_FILE_BYTES // 2**20} MB (the limit for YAML)")
+        parsed = parse_file(path, str(path))
+        loaded = parsed[1].value(parsed[0]) if parsed else None
     except OSError as exc:
         raise ExportError(f"{path}: cannot read it ({exc.strerror})") from None
-    except yaml.YAMLError as exc:
-        raise ExportError(f"{path}: not YAML ({' '.join(str(exc).split())})") from None
+    except InputRefused as exc:
+        raise ExportError(str(exc)) from None
     if not isinstance(loaded, dict) or not all(isinstance(v, dict | None) for v in loaded.values()):
         raise ExportError(f"{path}: expected a mapping of milestone codes to their fields")
     return {str(code): dict(fields or {}) for code, fields in loaded.items()}

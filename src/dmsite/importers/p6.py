@@ -8,7 +8,6 @@ python-calamine (both Excel formats); the CSV form is a folder holding ``TASK.cs
 
 from __future__ import annotations
 
-import csv
 import datetime as dt
 import functools
 import re
@@ -18,6 +17,7 @@ from pathlib import Path
 from typing import Any
 
 from ..errors import ExportError
+from .limits import csv_rows
 
 TASK, TASKPRED = "TASK", "TASKPRED"
 FIRST_DATA_ROW = 2
@@ -115,7 +115,7 @@ def _read_csv_pair(path: Path) -> dict[str, list[list[Any]]]:
     for name, file in files.items():
         try:
             with file.open(encoding="utf-8-sig", newline="") as handle:
-                tables[name] = list(csv.reader(handle))
+                tables[name] = csv_rows(handle, file)
         except OSError as exc:
             raise ExportError(f"{file}: cannot read the {name} table ({exc.strerror})") from None
         except UnicodeDecodeError:
