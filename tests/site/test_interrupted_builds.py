@@ -23,7 +23,7 @@ from pathlib import Path
 
 import pytest
 from support import REPO_ROOT
-from support.sample_site import DATA, PAGES, clean_build, outputs
+from support.sample_site import DATA, PAGES, outputs, sources
 from support.site import Site
 
 from dmsite.atomic import SUFFIX
@@ -51,6 +51,15 @@ def sphinx_build(site: Site, *fault: str) -> subprocess.CompletedProcess[str]:
                "-b", "html", "-W", "--keep-going", "-q", str(site.root), str(site.outdir),
                "-d", str(site.root / "_build" / "doctrees")]
     return subprocess.run(command, capture_output=True, text=True, timeout=300, check=False)
+
+
+def clean_build(make_site: Callable[..., Site], of: Site) -> dict[str, str]:
+    """What a build from scratch of *of*'s sources writes (a process of its own, as the interrupted builds:
+    builds in the tests' process can see another theme's templates, which some themes add to Sphinx's defaults)."""
+    fresh = make_site("clean").write_all(sources(of))
+    done = sphinx_build(fresh)
+    assert done.returncode == 0, done.stderr
+    return outputs(fresh)
 
 
 def edit(site: Site) -> None:
@@ -107,7 +116,7 @@ def test_a_build_killed_mid_write(writing: str, make_site: Callable[..., Site]) 
     edit(site)
     killed = sphinx_build(site, "--kill-in", KILLED_WHILE_WRITING[writing])
     assert killed.returncode == -signal.SIGKILL, killed.stderr
-    edited = clean_build(make_site, "clean", site)
+    edited = clean_build(make_site, site)
     assert_whole(outputs(site), before, edited)
     assert_next_build_correct(site, edited)
 
@@ -120,7 +129,7 @@ def test_a_disk_that_fills_up(share: float, rebuild_bytes: int, make_site: Calla
     assert full.returncode != 0
     assert "No space left on device" in full.stderr
     assert "Traceback" not in full.stderr + full.stdout
-    edited = clean_build(make_site, "clean", site)
+    edited = clean_build(make_site, site)
     assert_whole(outputs(site), before, edited)
     assert_next_build_correct(site, edited)
 
@@ -144,7 +153,7 @@ def test_a_real_full_disk(tmp_path: Path, make_site: Callable[..., Site]) -> Non
         assert full.returncode != 0
         assert "No space left on device" in full.stderr
         assert "Traceback" not in full.stderr + full.stdout
-        edited = clean_build(make_site, "clean", site)
+        edited = clean_build(make_site, site)
         assert_whole(outputs(site), before, edited)
         filler.unlink()
         assert_next_build_correct(site, edited)

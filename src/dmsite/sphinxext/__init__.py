@@ -38,8 +38,9 @@ PACKAGE_DIR = Path(__file__).resolve().parent
 
 
 def _config_inited(app: Sphinx, config: Config) -> None:
-    config.html_static_path.append(str(PACKAGE_DIR / "static"))
-    config.templates_path.append(str(PACKAGE_DIR / "templates"))
+    # New lists: a site that sets neither has Sphinx's default ones, shared by every build in the process.
+    config.html_static_path = [*config.html_static_path, str(PACKAGE_DIR / "static")]
+    config.templates_path = [*config.templates_path, str(PACKAGE_DIR / "templates")]
 
 
 def _builder_inited(app: Sphinx) -> None:
@@ -111,6 +112,8 @@ def setup(app: Sphinx) -> dict[str, Any]:
     app.connect("builder-inited", _builder_inited)
     app.connect("build-finished", _build_finished, priority=900)
     app.connect("build-finished", links.warn_unlinked)
+    app.connect("env-get-outdated", links.note_entries_before)
+    app.connect("env-updated", links.pages_to_relink)
     app.connect("env-get-outdated", _outdated_by_data)
     app.connect("doctree-resolved", base.resolve_record_links)
     app.connect("html-page-context", _html_page_context)

@@ -29,6 +29,7 @@ _HTML_LINK = re.compile(r'<a class="(dm-ref[^"]*)" href="dmsite-ref:([a-z]+):([^
 _LINK_ATTR = re.compile(r'\s(?:xlink:)?href="dmsite-ref:([a-z]+):([^"\'<>\s]+)"')
 
 _UNLINKED: dict[int, Counter[tuple[str, str]]] = {}  # per build environment: (kind, id) → links left as text
+_ENTRIES_BEFORE: dict[int, dict[tuple[str, str], tuple[str, str]]] = {}  # per build environment, before reading
 
 
 def note_unlinked(env: BuildEnvironment, kind: str, record_id: str) -> None:
@@ -105,3 +106,20 @@ def _plural(noun: str, count: int) -> str:
     if count == 1:
         return noun
     return noun[: -len("person")] + "people" if noun.endswith("person") else noun + "s"
+
+
+def note_entries_before(
+    app: Sphinx, env: BuildEnvironment, added: set[str], changed: set[str], removed: set[str]
+) -> list[str]:
+    """Before reading: where each record's entry is (to compare with after reading)."""
+    _ENTRIES_BEFORE[id(env)] = dict(cast(DmDomain, env.get_domain("dm")).objects)
+    return []
+
+
+def pages_to_relink(app: Sphinx, env: BuildEnvironment) -> list[str]:
+    """After reading: when an entry moved to another page, came or went, every page is written again, since
+    any page may link to it (a page not read again keeps its doctree; its links are made when it is written)."""
+    before = _ENTRIES_BEFORE.pop(id(env), None)
+    if before is None or before == cast(DmDomain, env.get_domain("dm")).objects:
+        return []
+    return sorted(env.found_docs)
