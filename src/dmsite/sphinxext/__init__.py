@@ -41,14 +41,26 @@ def _config_inited(app: Sphinx, config: Config) -> None:
     config.templates_path.append(str(PACKAGE_DIR / "templates"))
 
 
+# Whether a build in this process froze its objects.  They stay frozen after the build: unfrozen, a process
+# that ends after its build (sphinx-build) walks and frees them all on its way out (a tenth of an edit
+# rebuild at 2,000 milestones); the next build in the same process (tests, publish) collects them first.
+_frozen = False
+
+
 def _builder_inited(app: Sphinx) -> None:
+    global _frozen
+    if _frozen:  # an earlier build's objects, left frozen: collectable again (its garbage must not be frozen anew)
+        gc.unfreeze()
+        gc.collect()
+        _frozen = False
     enabled = gc.isenabled()
     gc.disable()  # loading makes many objects and no cycles; collecting only after it would walk them all
     try:
         data = state.load(app)
         # The environment and the catalog live as long as the build: keep the collector from walking
-        # them again and again (a tenth of a rebuild's time at 2,000 milestones); see _build_finished.
+        # them again and again (a tenth of a rebuild's time at 2,000 milestones); see _frozen.
         gc.freeze()
+        _frozen = True
     finally:
         if enabled:
             gc.enable()
@@ -63,10 +75,6 @@ def _keep_compiled_templates(app: Sphinx, folder: Path) -> None:
     with contextlib.suppress(OSError):  # no cache where none can be written
         folder.mkdir(parents=True, exist_ok=True)
         environment.bytecode_cache = FileSystemBytecodeCache(str(folder))
-
-
-def _build_finished(app: Sphinx, exception: Exception | None) -> None:
-    gc.unfreeze()  # a process that builds again (tests, publish) can collect this build's objects
 
 
 def _outdated_by_data(
@@ -108,7 +116,6 @@ def setup(app: Sphinx) -> dict[str, Any]:
     app.add_domain(domain.DmDomain)
     app.connect("config-inited", _config_inited)
     app.connect("builder-inited", _builder_inited)
-    app.connect("build-finished", _build_finished, priority=900)
     app.connect("build-finished", links.warn_unlinked)
     app.connect("env-get-outdated", _outdated_by_data)
     app.connect("doctree-resolved", base.resolve_record_links)
