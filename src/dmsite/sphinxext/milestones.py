@@ -186,5 +186,5 @@ def setup(app: Sphinx) -> None:
     for name, directive in DIRECTIVES.items():
         app.add_directive(name, directive)
     app.connect("build-finished", write_exports)
-    app.connect("build-finished", table_rows.save)
+    app.connect("env-updated", table_rows.save)
     app.connect("env-check-consistency", check_details)

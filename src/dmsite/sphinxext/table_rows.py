@@ -3,7 +3,7 @@
 A row is keyed by its milestone's ``digest``, status and the code that renders it
 (``render.row_memo``); the table of 20,000 milestones takes 0.2 s to render afresh.  The file
 keeps the rows this build used and those of the last few builds (a page with another table
-may not be read in every build), and is written only when a table was rendered.
+may not be read in every build), and is written, once the pages are read, only when a table was rendered.
 """
 
 from __future__ import annotations
@@ -17,6 +17,7 @@ from pathlib import Path
 
 import pydantic
 from sphinx.application import Sphinx
+from sphinx.environment import BuildEnvironment
 
 from .. import __version__
 from ..data import dates
@@ -49,11 +50,12 @@ def memo(cache_dir: Path) -> RowMemo:
     return _memos[path][0]
 
 
-def save(app: Sphinx, exception: Exception | None) -> None:
-    """Keep the rows of this build (and those used in the last KEEP builds) for the next one."""
+def save(app: Sphinx, env: BuildEnvironment) -> None:
+    """Once every page is read: keep the rows of this build (and those used in the last KEEP builds) for the
+    next one, and let go of them before the pages are written (10 MB at 20,000 milestones)."""
     for path, (rows, serial, last_used) in list(_memos.items()):
         del _memos[path]
-        if exception is not None or not rows.now:
+        if not rows.now:
             continue
         serial += 1
         kept: dict[bytes, tuple[Row, int]] = {
