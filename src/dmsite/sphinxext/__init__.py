@@ -23,6 +23,7 @@ from . import (
     history,
     inputs,
     links,
+    memory,
     milestones,
     products,
     reading,
@@ -111,6 +112,7 @@ def _html_page_context(
 
 
 def setup(app: Sphinx) -> dict[str, Any]:
+    memory.map_big_blocks()  # a big site's pages: their strings given back when freed
     settings.setup(app)  # every dmsite_* value
     report_briefly()  # a dmsite error ends sphinx-build with its message, not a crash report
     app.add_domain(domain.DmDomain)
