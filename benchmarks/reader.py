@@ -1,4 +1,5 @@
-"""The reader's side: time the largest table page in Chromium (load, filter keystroke, clear, sort, facet).
+"""The reader's side: time the largest table page in Chromium (load, filter keystroke, clear, sort, facet)
+and the zoom of the largest graph.
 
     .venv/bin/python benchmarks/reader.py --sizes 2000 10000 20000 --repeat 3   # builds the dmsite site
     .venv/bin/python benchmarks/reader.py --html DIR/_build/html                 # an already built site
@@ -6,7 +7,9 @@
 
 Each repeat opens ``table.html`` (the table of all milestones) in a fresh browser context served
 from localhost, then, in the page: types two filters one character at a time, clears each, sorts
-by two columns (ascending, then descending) and picks a facet value.  An interaction's time runs
+by two columns (ascending, then descending) and picks a facet value; then it opens the page with the
+largest dependency graph (the most nodes) and zooms it in and out three times each with the viewer's
+buttons, twice with Ctrl + wheel, and resets it.  An interaction's time runs
 from dispatching its event to the end of the next frame (``requestAnimationFrame``, then a
 ``setTimeout`` 0: the handler, style, layout and paint of that frame), so work the script puts off
 to later frames is not hidden.  The load figure is the navigation's ``loadEventEnd``; "first frame"
@@ -58,6 +61,20 @@ CLICK = """async ([title]) => {
   return window.__dmTime(() => th.click());
 }"""
 
+# The largest graph's viewer on its page: a button of its bar, or Ctrl + wheel over it (as a pinch is).
+ZOOM = """async ([label]) => {
+  const viewer = [...document.querySelectorAll('.dm-viewer')].sort(
+    (a, b) => b.querySelectorAll('g.node').length - a.querySelectorAll('g.node').length)[0];
+  if (label) return window.__dmTime(() => viewer.querySelector(`button[aria-label="${label}"]`).click());
+  const port = viewer.querySelector('.dm-viewer-port'), box = port.getBoundingClientRect();
+  return window.__dmTime(() => port.dispatchEvent(new WheelEvent('wheel', {
+    deltaY: -120, ctrlKey: true, bubbles: true, cancelable: true,
+    clientX: box.left + box.width / 2, clientY: box.top + box.height / 2})));
+}"""
+VIEW = """() => [...document.querySelectorAll('.dm-viewer-port svg, .dm-viewer-port > *')]
+  .map((e) => e.getAttribute('style') || '').join('|')"""
+ZOOMS = ("Zoom in", "Zoom in", "Zoom in", "Zoom out", "Zoom out", "Zoom out", "", "", "Reset the view")
+
 PICK = """async ([index]) => {
   const select = document.querySelector('.dm-filter select');
   return window.__dmTime(() => {
@@ -99,21 +116,28 @@ class Reader:
     clear: Times = field(default_factory=Times)
     sort: Times = field(default_factory=Times)
     facet: Times = field(default_factory=Times)
+    zoom: Times = field(default_factory=Times)
     frame: list[float] = field(default_factory=list)
     rows: int = 0
     page_kb: float = 0.0
+    graph: str = ""  # the page with the largest graph, and its nodes
+    nodes: int = 0
 
     def cells(self) -> list[str]:
         frame = f"{min(self.frame):.0f} / {statistics.median(self.frame):.0f}" if self.frame else "–"
-        return [self.load.cell(first=True), frame, *(t.cell() for t in (self.keystroke, self.clear, self.sort, self.facet))]
+        zoom = f"{self.zoom.cell()}, {self.nodes} nodes" if self.zoom.wall else "–"
+        return [self.load.cell(first=True), frame, *(t.cell() for t in (self.keystroke, self.clear, self.sort, self.facet)),
+                zoom]
 
 
 METHOD = ("load event (CPU: of the page's main thread until then) and the first frame after it: min / median of the "
           f"visits; a keystroke (each of {' and '.join(repr(f) for f in FILTERS)} typed one character at a time), "
           f"clearing the filter, a sort ({' and '.join(SORT_COLUMNS)}, each up and down) and a facet pick: median / "
-          "worst, each from the event to the end of the next frame; in brackets the CPU time of the page's main "
+          "worst, each from the event to the end of the next frame; the graph zoom (the largest graph's viewer: "
+          "buttons and Ctrl + wheel) likewise; in brackets the CPU time of the page's main "
           "thread (Chromium's ThreadTime metric), which the machine's other load inflates less (benchmarks/reader.py).")
-HEADER = ("load event ms (min / median)", "first frame", "keystroke (median / worst)", "clear", "sort", "facet")
+HEADER = ("load event ms (min / median)", "first frame", "keystroke (median / worst)", "clear", "sort", "facet",
+          "graph zoom")
 
 
 def _one_visit(browser: Any, url: str, result: Reader) -> None:
@@ -126,7 +150,7 @@ def _one_visit(browser: Any, url: str, result: Reader) -> None:
     cdp.send("Performance.enable", {"timeDomain": "threadTicks"})
 
     def thread_ms() -> float:
-        return next(m["value"] for m in cdp.send("Performance.getMetrics")["metrics"] if m["name"] == "ThreadTime") * 1000
+        return _thread_ms(cdp)
 
     def timed(times: Times, script: str, arg: object) -> None:
         before = thread_ms()
@@ -158,6 +182,40 @@ def _one_visit(browser: Any, url: str, result: Reader) -> None:
         raise RuntimeError(f"errors on {url}: {errors}")
 
 
+def _zoom_visit(browser: Any, url: str, result: Reader) -> None:
+    context = browser.new_context(viewport=VIEWPORT)
+    page = context.new_page()
+    errors: list[str] = []
+    page.on("pageerror", lambda error: errors.append(str(error)))
+    page.add_init_script(TIMER)
+    cdp = context.new_cdp_session(page)
+    cdp.send("Performance.enable", {"timeDomain": "threadTicks"})
+    page.goto(url, wait_until="load", timeout=120_000)
+    page.wait_for_selector(".dm-viewer .dm-viewer-port svg")
+    views = []
+    for label in ZOOMS:
+        before = _thread_ms(cdp)
+        result.zoom.wall.append(page.evaluate(ZOOM, [label]))
+        result.zoom.cpu.append(_thread_ms(cdp) - before)
+        views.append(page.evaluate(VIEW))
+    if len(set(views)) < 3:
+        raise RuntimeError(f"the graph on {url} did not zoom: {views}")
+    context.close()
+    if errors:
+        raise RuntimeError(f"errors on {url}: {errors}")
+
+
+def _thread_ms(cdp: Any) -> float:
+    return next(m["value"] for m in cdp.send("Performance.getMetrics")["metrics"] if m["name"] == "ThreadTime") * 1000
+
+
+def largest_graph(html_dir: Path) -> tuple[str, int]:
+    """The page (relative URL) whose dependency graph has the most nodes, and how many."""
+    counts = ((p, p.read_text(encoding="utf-8", errors="replace").count('class="node')) for p in html_dir.glob("*.html"))
+    path, nodes = max(counts, key=lambda item: item[1], default=(html_dir / "index.html", 0))
+    return path.name, nodes
+
+
 def measure(html_dir: Path, repeat: int, page: str = PAGE) -> Reader:
     """Open *page* of the built site *html_dir* *repeat* times in fresh contexts and time it."""
     return measure_sites({"": html_dir}, repeat, page)[""]
@@ -168,8 +226,11 @@ def measure_sites(sites: dict[str, Path], repeat: int, page: str = PAGE) -> dict
     from playwright.sync_api import sync_playwright
 
     results = {name: Reader(page_kb=(html / page).stat().st_size / 1024) for name, html in sites.items()}
+    for name, html in sites.items():
+        results[name].graph, results[name].nodes = largest_graph(html)
     with contextlib.ExitStack() as stack:
-        urls = {name: stack.enter_context(serve(html)) + page for name, html in sites.items()}
+        bases = {name: stack.enter_context(serve(html)) for name, html in sites.items()}
+        urls = {name: base + page for name, base in bases.items()}
         playwright = stack.enter_context(sync_playwright())
         browser = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS, headless=True)
         stack.callback(browser.close)
@@ -178,6 +239,8 @@ def measure_sites(sites: dict[str, Path], repeat: int, page: str = PAGE) -> dict
         for _ in range(repeat):
             for name in sites:
                 _one_visit(browser, urls[name], results[name])
+                if results[name].nodes:
+                    _zoom_visit(browser, bases[name] + results[name].graph, results[name])
     return results
 
 
@@ -224,7 +287,7 @@ def main() -> int:
             print(f"| {n or '–'} | {name} | {result.rows} | {result.page_kb:.0f} | " + " | ".join(result.cells()) + " |",
                   flush=True)
             if args.detail:
-                for kind in ("load", "keystroke", "clear", "sort", "facet"):
+                for kind in ("load", "keystroke", "clear", "sort", "facet", "zoom"):
                     times = getattr(result, kind)
                     print(f"  {name} {kind}: " + " ".join(f"{w:.0f}/{c:.0f}" for w, c in zip(times.wall, times.cpu, strict=True)),
                           file=sys.stderr)

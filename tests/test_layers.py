@@ -25,7 +25,7 @@ ALLOWED = {
     "cli": {"data", "analyses", "render", "graphviz", "vcs", "importers", "cli"},
     "sphinxext": {"data", "analyses", "render", "graphviz", "vcs", "sphinxext"},
 }
-SHARED = {"errors", "settings", "__init__"}  # the exception family, the settings declaration, the package: every layer's
+SHARED = {"errors", "settings", "atomic", "__init__"}  # exceptions, settings, whole-file writes, the package: every layer's
 PURE = {"data", "analyses", "render"}  # start no process, open no repository
 NOT_PURE = {"subprocess", "git", "multiprocessing.popen_fork"}
 SPHINX = {"sphinx", "docutils"}

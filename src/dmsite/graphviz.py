@@ -21,6 +21,7 @@ from concurrent.futures import Future, ThreadPoolExecutor
 from pathlib import Path
 from typing import Literal
 
+from .atomic import write_atomically
 from .errors import GraphvizError
 
 DOT_TIMEOUT_S = 120.0
@@ -142,11 +143,9 @@ def _run_dot(dot: str, fmt: str) -> bytes:
 
 def _keep(cached: Path, data: bytes) -> bool:
     """Store a layout (True: stored); a cache that cannot be written only costs time later."""
-    tmp = cached.with_suffix(f".{os.getpid()}-{threading.get_ident()}.tmp")  # unique: builds may share the cache
     try:
         cached.parent.mkdir(parents=True, exist_ok=True)
-        tmp.write_bytes(data)
-        tmp.replace(cached)
+        write_atomically(cached, data)
     except OSError:
         return False
     return True

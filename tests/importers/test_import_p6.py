@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime as dt
 import shutil
 import subprocess
+import sys
 import textwrap
 from pathlib import Path
 from typing import Any
@@ -265,3 +266,21 @@ def test_the_command_runs_as_a_process(data: Path, tmp_path: Path) -> None:
                           capture_output=True, text=True, timeout=120, check=False)
     assert done.returncode == 0, done.stderr
     assert "Added (1):\n  DM-AP-5\n" in done.stdout
+
+
+def test_a_full_disk_changes_no_data_file(data: Path, tmp_path: Path) -> None:
+    """The import writes two files (a new external one, 283 bytes, then 790 of milestones): room for the first
+    changes neither."""
+    export = export_file(tmp_path, ".xlsx", *base_export())
+    before = {path: path.read_text() for path in data.rglob("*.yaml")}
+    command = [sys.executable, str(REPO / "tests/support/faults.py"), "--under", str(data), "--disk-bytes", "500",
+               "--", "dmsite", "import", "p6", str(export), "--wbs", "02C", "--data", str(data)]
+    full = subprocess.run(command, capture_output=True, text=True, check=False, timeout=120)
+    assert full.returncode == 1
+    assert "error: [Errno 28] No space left on device" in full.stderr and "Traceback" not in full.stderr
+    assert {path: path.read_text() for path in data.rglob("*.yaml")} == before
+    assert not [p for p in data.rglob("*") if p.is_file() and p not in before]  # nor anything left behind
+    done = subprocess.run([*command[:4], *command[6:]], capture_output=True, text=True, check=False, timeout=120)
+    assert done.returncode == 0, done.stderr
+    assert "  name: Image differencing, renamed\n" in (data / "milestones" / "02C.03.yaml").read_text()
+    assert (data / "external" / "p6.yaml").is_file()

@@ -9,6 +9,7 @@ from collections.abc import Sequence
 from pathlib import Path
 
 from .. import __version__
+from ..atomic import write_atomically
 from ..data.problems import printable
 from ..data.schema import write_schemas
 from ..errors import DmsiteError, SettingsError
@@ -50,7 +51,7 @@ def cmd_export(args: argparse.Namespace) -> int:
         return validate.report(catalog, chosen, strict=False, errors_only=True)
     text = EXPORTERS[args.format](catalog)
     if args.output:
-        args.output.write_text(text, encoding="utf-8", newline="")
+        write_atomically(args.output, text)
     else:
         sys.stdout.write(text)
     return 0

@@ -8,6 +8,7 @@ import sys
 from pathlib import Path
 from typing import Any
 
+from ..atomic import write_atomically
 from ..data.load import build_catalog
 from ..errors import ExportError
 from ..importers.annotations import import_annotations, read_annotations
@@ -49,7 +50,7 @@ def cmd_import_p6(args: argparse.Namespace) -> int:
         return 1
     sys.stdout.write(changes.text())
     if args.summary:
-        args.summary.write_text(changes.markdown(args.export.name), encoding="utf-8")
+        write_atomically(args.summary, changes.markdown(args.export.name))
     return _check(args.data, max(day, dt.date.today()))
 
 

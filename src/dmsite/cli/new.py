@@ -8,6 +8,7 @@ from typing import Any
 
 import yaml
 
+from ..atomic import write_atomically
 from ..data.load import LoadResult, load_data, load_file, validate_record
 from ..data.model import BY_KIND, Record
 from ..data.problems import Loc, Problem
@@ -46,7 +47,7 @@ def new_record(data_dir: Path, kind: str, record_id: str, given: dict[str, Any],
     if existing.endswith("\n\n"):
         separator = ""
     path.parent.mkdir(parents=True, exist_ok=True)
-    path.write_text(existing + separator + text, encoding="utf-8")
+    write_atomically(path, existing + separator + text)
     return path
 
 

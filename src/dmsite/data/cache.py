@@ -14,6 +14,7 @@ from pathlib import Path
 import pydantic
 import yaml
 
+from ..atomic import write_atomically
 from .files import LoadResult, data_files, kind_of, load_file
 from .model import KINDS, Record
 from .problems import Problem, relative_path
@@ -68,10 +69,8 @@ def _load_into_cache(
     load_file(path, name, cls, loaded)
     with contextlib.suppress(OSError):
         cached.parent.mkdir(parents=True, exist_ok=True)
-        tmp = cached.with_suffix(f".{os.getpid()}.tmp")
         state = (loaded.records, loaded.problems, loaded.broken)
-        tmp.write_bytes(pickle.dumps(state, protocol=pickle.HIGHEST_PROTOCOL))
-        tmp.replace(cached)
+        write_atomically(cached, pickle.dumps(state, protocol=pickle.HIGHEST_PROTOCOL))
     return loaded.records, loaded.problems, loaded.broken
 
 

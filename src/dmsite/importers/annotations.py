@@ -18,6 +18,7 @@ from typing import Any
 
 import yaml
 
+from ..atomic import write_files_atomically
 from ..data import dates
 from ..data.model import OVERRIDABLE, Milestone
 from ..errors import ExportError
@@ -71,10 +72,9 @@ def import_annotations(annotations: dict[str, dict[str, Any]], data_dir: Path) -
         _, record = data.milestones[code]
         for name, value in fields.items():
             _place(code, record, str(name), value, report)
-    for path, yaml_file in sorted(data.files.items()):
-        if yaml_file.changed:
-            yaml_file.write(MILESTONE_ORDER)
-            report.files.append(path)
+    texts = {path: yaml_file.render(MILESTONE_ORDER) for path, yaml_file in sorted(data.files.items()) if yaml_file.changed}
+    write_files_atomically(texts)  # every changed file, or (a full disk) none
+    report.files.extend(texts)
     return report
 
 

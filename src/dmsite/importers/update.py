@@ -18,6 +18,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from ..atomic import write_files_atomically
 from ..data import dates
 from ..data.model import ExternalMilestone, Milestone
 from .p6 import Export, Task, predecessors_by_task
@@ -141,11 +142,12 @@ def import_p6(export: Export, data_dir: Path, day: dt.date, wbs: str | None = No
             _add(data, data_dir, wanted, changes)
     _retire(data, ours, wbs, day, changes)
     _externals(data, data_dir, milestones, ours, preds, changes)
-    for path, yaml_file in sorted(data.files.items()):
-        if yaml_file.changed:
-            order = EXTERNAL_ORDER if path.parent.name == "external" else MILESTONE_ORDER
-            yaml_file.write(order)
-            changes.files.append(path)
+    texts = {path: yaml_file.render(EXTERNAL_ORDER if path.parent.name == "external" else MILESTONE_ORDER)
+             for path, yaml_file in sorted(data.files.items()) if yaml_file.changed}
+    for path in texts:
+        path.parent.mkdir(parents=True, exist_ok=True)
+    write_files_atomically(texts)  # every changed file, or (a full disk) none
+    changes.files.extend(texts)
     return changes
 
 

@@ -85,10 +85,6 @@ class YamlFile:
             text += ("\n" if text.strip() else "") + "".join(record_lines(values, order))
         return text
 
-    def write(self, order: Sequence[str]) -> None:
-        self.path.parent.mkdir(parents=True, exist_ok=True)
-        self.path.write_text(self.render(order), encoding="utf-8")
-
 
 def _records(text: str, lines: list[str]) -> list[RecordText]:
     loader = _Loader(text)

@@ -19,6 +19,7 @@ from . import (
     dashboard,
     documents,
     domain,
+    durable,
     graphs,
     history,
     inputs,
@@ -125,6 +126,7 @@ def setup(app: Sphinx) -> dict[str, Any]:
     app.add_css_file("dmsite.css")
     app.add_js_file("dmsite.js", defer="defer")
     reading.setup(app)
+    durable.setup(app)
     for area in (records, milestones, products, documents, history, graphs, builders, shortnames, dashboard):
         area.setup(app)
     return {"version": __version__, "parallel_read_safe": True, "parallel_write_safe": True, "env_version": 1}

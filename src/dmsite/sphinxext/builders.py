@@ -27,6 +27,7 @@ from sphinx.errors import NoUri
 from sphinx.util import logging
 
 from .. import graphviz
+from ..atomic import write_atomically
 from ..errors import GraphvizError
 from ..render.html import REF_SCHEME, parse_ref
 from . import graphs
@@ -117,9 +118,7 @@ def _draw_dot(dot: str, out: Path) -> None:
     """A graph drawn by graphviz directly as vector PDF (or PNG), through the one layout cache."""
     data = graphviz.render(dot, "pdf" if out.suffix == ".pdf" else "png", current().cache_dir)
     out.parent.mkdir(parents=True, exist_ok=True)
-    tmp = out.with_suffix(f".{os.getpid()}.tmp{out.suffix}")
-    tmp.write_bytes(data)
-    tmp.replace(out)
+    write_atomically(out, data)
 
 
 _LINK_OPEN = re.compile(r"<a\b[^>]*>")

@@ -2,12 +2,16 @@
 
 from __future__ import annotations
 
+import errno
 import sys
 from typing import Any, TextIO
 
 from sphinx.errors import SphinxError
 
+from ..data.problems import printable
 from ..errors import DataError, DmsiteError, SettingsError
+
+DISK_FULL = {errno.ENOSPC, errno.EDQUOT}
 
 
 class DataProblems(SphinxError, DataError):
@@ -28,6 +32,9 @@ def _message(exception: BaseException | None) -> str | None:
         if isinstance(error, DmsiteError):
             category = error.category if isinstance(error, SphinxError) else "dmsite error"
             return f"{category}: {error}"
+        if isinstance(error, OSError) and error.errno in DISK_FULL:
+            return (f"dmsite: the disk is full ({printable(str(error))}): the previous output and the caches are "
+                    "kept; free some space and build again")
     return None
 
 

@@ -12,7 +12,6 @@ from __future__ import annotations
 import contextlib
 import functools
 import hashlib
-import os
 import pickle
 from collections.abc import Callable, Iterator
 from pathlib import Path
@@ -20,6 +19,7 @@ from pathlib import Path
 import pydantic
 
 from .. import __version__
+from ..atomic import write_atomically
 from ..data.catalog import Catalog
 from ..data.model import Milestone
 from ..render import exports, milestone_exports
@@ -67,11 +67,9 @@ class ExportRows:
         """Keep this build's lines (only when they differ from the last build's)."""
         if not self.changed:
             return
-        tmp = self.path.with_suffix(f".{os.getpid()}.tmp")
         with contextlib.suppress(OSError):  # a cache that cannot be written only costs time later
             self.path.parent.mkdir(parents=True, exist_ok=True)
-            tmp.write_bytes(pickle.dumps(self.now, protocol=pickle.HIGHEST_PROTOCOL))
-            tmp.replace(self.path)
+            write_atomically(self.path, pickle.dumps(self.now, protocol=pickle.HIGHEST_PROTOCOL))
 
 
 def export_texts(

@@ -9,6 +9,7 @@ from sphinx.application import Sphinx
 from sphinx.environment import BuildEnvironment
 from sphinx.util import logging
 
+from ..atomic import write_atomically
 from ..render.html import esc
 from .base import DataDirective
 from .export_rows import ExportRows, export_texts
@@ -59,8 +60,7 @@ def write_exports(app: Sphinx, exception: Exception | None) -> None:
     if not rows.changed and all((outdir / name).is_file() for name in texts):
         return  # the same lines as the files written last time: nothing to write
     for name, pieces in texts.items():
-        with open(outdir / name, "w", encoding="utf-8", newline="") as out:
-            out.writelines(pieces)
+        write_atomically(outdir / name, pieces)
     rows.save()
 
 

@@ -28,6 +28,7 @@ from pathlib import Path
 
 import git
 
+from ..atomic import write_atomically
 from ..errors import PublishError as PublishError  # raised here: callers catch it from here too
 from .switcher import DEFAULT_TAG_PATTERNS, SWITCHER_ENV, SWITCHER_URL, VERSION_ENV
 
@@ -200,24 +201,18 @@ def redirect_page(target: str) -> str:
     )
 
 
-def _write_atomic(path: Path, text: str) -> None:
-    tmp = path.with_name(f".{path.name}.tmp-{os.getpid()}")
-    tmp.write_text(text, encoding="utf-8")
-    os.replace(tmp, path)
-
-
 def write_root_files(site_dir: Path, base_url: str, latest_name: str = "latest") -> tuple[list[Version], Version | None]:
     """switcher.json, versions.json and index.html from the version folders present."""
     versions = published_versions(site_dir, latest_name)
     preferred = preferred_version(versions)
     entries = switcher_entries(versions, base_url)
-    _write_atomic(site_dir / "switcher.json", json.dumps(entries, indent=2) + "\n")
+    write_atomically(site_dir / "switcher.json", json.dumps(entries, indent=2) + "\n")
     listing = [
         {**asdict(v), "url": e["url"], "preferred": v == preferred} for v, e in zip(versions, entries, strict=True)
     ]
-    _write_atomic(site_dir / "versions.json", json.dumps(listing, indent=2) + "\n")
+    write_atomically(site_dir / "versions.json", json.dumps(listing, indent=2) + "\n")
     if preferred is not None:
-        _write_atomic(site_dir / "index.html", redirect_page(preferred.version))
+        write_atomically(site_dir / "index.html", redirect_page(preferred.version))
     (site_dir / ".nojekyll").touch()  # GitHub Pages: serve _static/ and friends as they are
     return versions, preferred
 
