@@ -11,7 +11,6 @@ from __future__ import annotations
 import contextlib
 import functools
 import hashlib
-import os
 import pickle
 from pathlib import Path
 
@@ -20,6 +19,7 @@ from sphinx.application import Sphinx
 from sphinx.environment import BuildEnvironment
 
 from .. import __version__
+from ..atomic import write_atomically
 from ..data import dates
 from ..render import html, milestones, row_memo, tables
 from ..render.row_memo import Row, RowMemo
@@ -62,8 +62,6 @@ def save(app: Sphinx, env: BuildEnvironment) -> None:
             k: (row, last_used[k]) for k, row in rows.before.items() if serial - last_used.get(k, 0) < KEEP
         }
         kept.update((k, (row, serial)) for k, row in rows.now.items())
-        tmp = path.with_suffix(f".{os.getpid()}.tmp")
         with contextlib.suppress(OSError):  # a cache that cannot be written only costs time later
             path.parent.mkdir(parents=True, exist_ok=True)
-            tmp.write_bytes(pickle.dumps((serial, kept), protocol=pickle.HIGHEST_PROTOCOL))
-            tmp.replace(path)
+            write_atomically(path, pickle.dumps((serial, kept), protocol=pickle.HIGHEST_PROTOCOL))
