@@ -22,6 +22,7 @@ from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
 from ..data.catalog import Catalog, Status
+from ..data.dates import order
 from ..data.model import ExternalMilestone, Milestone, WbsElement
 
 if TYPE_CHECKING:
@@ -38,11 +39,11 @@ def counted(milestones: Iterable[Milestone]) -> list[Milestone]:
 
 
 def by_due(milestones: Iterable[Milestone]) -> list[Milestone]:
-    return sorted(milestones, key=lambda m: (m.due, m.id))
+    return sorted(milestones, key=lambda m: (order(m.due), m.id))
 
 
 def by_forecast(milestones: Iterable[Milestone]) -> list[Milestone]:
-    return sorted(milestones, key=lambda m: (m.effective_forecast, m.due, m.id))
+    return sorted(milestones, key=lambda m: (order(m.effective_forecast), order(m.due), m.id))
 
 
 def matches(milestone_id: str, patterns: Sequence[str]) -> bool:
@@ -339,17 +340,17 @@ def burndown(
     chosen = counted(chosen)
     if not chosen:
         return Burndown([], [], [], [], catalog.status_date, 0)
-    then = sorted(past[2][m.id] for m in chosen if m.id in past[2]) if past else []
-    first = scope.start or min(m.due for m in chosen)
-    last = scope.end or max(max(m.due, forecast_done(m)) for m in chosen)
+    then = sorted((past[2][m.id] for m in chosen if m.id in past[2]), key=order) if past else []
+    first = scope.start or min((m.due for m in chosen), key=order)
+    last = scope.end or max((max(m.due, forecast_done(m), key=order) for m in chosen), key=order)
     if then and not scope.end:
         last = max(last, then[-1])
     dates = month_starts(first, last)
     dates.append(_next_month(last))
-    baseline = _open_after(sorted(m.due for m in chosen), dates)
-    forecast = _open_after(sorted(forecast_done(m) for m in chosen), dates)
+    baseline = _open_after([m.due for m in chosen], dates)
+    forecast = _open_after([forecast_done(m) for m in chosen], dates)
     never = sum(m.completed is None for m in chosen)
-    ended = sorted(m.completed for m in chosen if m.completed)
+    ended = [m.completed for m in chosen if m.completed]
     done = [n + never for n in _open_after(ended, dates)]
     achieved: list[int | None] = [n if t <= catalog.status_date else None for n, t in zip(done, dates, strict=True)]
     line = PastForecast(past[0], past[1], _open_after(then, dates), len(then)) if past else None
@@ -362,8 +363,9 @@ def _before(milestone: Milestone, start: dt.date) -> bool:
 
 
 def _open_after(days: list[dt.date], dates: list[dt.date]) -> list[int]:
-    """For each date t, how many of the sorted *days* are after t."""
-    return [len(days) - bisect.bisect_right(days, t) for t in dates]
+    """For each date t, how many of *days* are after t (compared by their sort keys: in C, not PlanDate's methods)."""
+    keys = sorted(map(order, days))
+    return [len(keys) - bisect.bisect_right(keys, order(t)) for t in dates]
 
 
 # -- releases, test and key milestones ----------------------------------------------

@@ -10,6 +10,7 @@ from enum import StrEnum
 from pathlib import Path
 from typing import TypeVar
 
+from . import dates
 from .checks import check
 from .model import (
     Document,
@@ -144,7 +145,7 @@ class Catalog:
             return Status.RETIRED
         if milestone.completed is not None:
             return Status.COMPLETED
-        if milestone.due < self.status_date:
+        if dates.order(milestone.due) < dates.order(self.status_date):  # (in C: PlanDate's < is slow)
             return Status.OVERDUE
         return Status.OPEN
 

@@ -116,8 +116,11 @@ def _is_date(value: object) -> bool:
 
 def _key(value: Any) -> tuple[dt.date, int]:
     if isinstance(value, PlanDate):
-        return value._key()
+        return value._order
     return dt.date(value.year, value.month, value.day), 0
+
+
+order = _key  # a key for sorting that compares in C, not through PlanDate's methods
 
 
 # the years a plan may name: month arithmetic, charts and calendars work a while beyond them (no

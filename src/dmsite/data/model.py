@@ -109,7 +109,8 @@ Url = Annotated[str, Field(max_length=2_000), AfterValidator(_check_url)]
 class Record(BaseModel):
     """Base of every record: forbids unknown keys and remembers where it was read."""
 
-    model_config = ConfigDict(extra="forbid", frozen=True, str_strip_whitespace=True)
+    # defer_build: a kind's validator is made when it first validates (a rebuild loads most kinds from the cache)
+    model_config = ConfigDict(extra="forbid", frozen=True, str_strip_whitespace=True, defer_build=True)
 
     # A kind of record is declared here, once; the loader, catalog checks, roles, ``dm-records``,
     # ``dmsite new``, the schemas and the exports all derive from these.
@@ -306,7 +307,7 @@ class WbsElement(Record):
 
 
 class DocumentRelation(BaseModel):
-    model_config = ConfigDict(extra="forbid", frozen=True)
+    model_config = ConfigDict(extra="forbid", frozen=True, defer_build=True)
 
     to: RecordId
     type: ShortText = "derives"

@@ -18,7 +18,8 @@ from ..data.provenance import Provenance
 from .bibliography import link_handles
 from .history import slip_history, slip_summary
 from .html import anchor, esc, link, markdown
-from .tables import Column, table
+from .row_memo import RowMemo
+from .tables import LONG_TABLE, Column, table
 
 if TYPE_CHECKING:
     from ..analyses.history import ScheduleState
@@ -257,8 +258,10 @@ def _status_label(catalog: Catalog, m: Milestone) -> str:
     return catalog.status(m).value
 
 
-def milestone_table(catalog: Catalog, milestones: Sequence[Milestone], caption: str = "") -> str:
-    """Every milestone in one sortable, filterable table (facets: WBS, level, status)."""
+def milestone_table(
+    catalog: Catalog, milestones: Sequence[Milestone], caption: str = "", memo: RowMemo | None = None
+) -> str:
+    """Every milestone in one sortable, filterable table (facets: WBS, level, status); *memo*: rows kept."""
 
     def ms(row: object) -> Milestone:
         assert isinstance(row, Milestone)
@@ -274,7 +277,15 @@ def milestone_table(catalog: Catalog, milestones: Sequence[Milestone], caption: 
         Column("Completed", lambda r: _completed(ms(r)) if ms(r).completed else "", lambda r: sort_key(ms(r).completed)),
         Column("Status", lambda r: _status_label(catalog, ms(r)), lambda r: _status_label(catalog, ms(r))),
     ]
-    return table(milestones, columns, css="dm-milestone-table", caption=caption, facets=(2, 3, 7))
+    long = str(len(milestones) > LONG_TABLE)  # a long table's cells carry their sort text
+
+    def key(row: object) -> bytes:  # what a row shows: the record's values, its status, how its id links
+        m = ms(row)
+        assert memo is not None
+        return memo.key(m.digest, catalog.status(m).value, long, str(m.id in catalog.external))
+
+    keyed = (memo, key) if memo is not None else None
+    return table(milestones, columns, css="dm-milestone-table", caption=caption, facets=(2, 3, 7), memo=keyed)
 
 
 def test_table(catalog: Catalog, milestones: Sequence[Milestone]) -> str:

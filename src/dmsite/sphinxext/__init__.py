@@ -24,6 +24,7 @@ from . import (
     history,
     inputs,
     links,
+    memory,
     milestones,
     products,
     reading,
@@ -43,14 +44,26 @@ def _config_inited(app: Sphinx, config: Config) -> None:
     config.templates_path = [*config.templates_path, str(PACKAGE_DIR / "templates")]
 
 
+# Whether a build in this process froze its objects.  They stay frozen after the build: unfrozen, a process
+# that ends after its build (sphinx-build) walks and frees them all on its way out (a tenth of an edit
+# rebuild at 2,000 milestones); the next build in the same process (tests, publish) collects them first.
+_frozen = False
+
+
 def _builder_inited(app: Sphinx) -> None:
+    global _frozen
+    if _frozen:  # an earlier build's objects, left frozen: collectable again (its garbage must not be frozen anew)
+        gc.unfreeze()
+        gc.collect()
+        _frozen = False
     enabled = gc.isenabled()
     gc.disable()  # loading makes many objects and no cycles; collecting only after it would walk them all
     try:
         data = state.load(app)
         # The environment and the catalog live as long as the build: keep the collector from walking
-        # them again and again (a tenth of a rebuild's time at 2,000 milestones); see _build_finished.
+        # them again and again (a tenth of a rebuild's time at 2,000 milestones); see _frozen.
         gc.freeze()
+        _frozen = True
     finally:
         if enabled:
             gc.enable()
@@ -65,10 +78,6 @@ def _keep_compiled_templates(app: Sphinx, folder: Path) -> None:
     with contextlib.suppress(OSError):  # no cache where none can be written
         folder.mkdir(parents=True, exist_ok=True)
         environment.bytecode_cache = FileSystemBytecodeCache(str(folder))
-
-
-def _build_finished(app: Sphinx, exception: Exception | None) -> None:
-    gc.unfreeze()  # a process that builds again (tests, publish) can collect this build's objects
 
 
 def _outdated_by_data(
@@ -105,12 +114,12 @@ def _html_page_context(
 
 
 def setup(app: Sphinx) -> dict[str, Any]:
+    memory.map_big_blocks()  # a big site's pages: their strings given back when freed
     settings.setup(app)  # every dmsite_* value
     report_briefly()  # a dmsite error ends sphinx-build with its message, not a crash report
     app.add_domain(domain.DmDomain)
     app.connect("config-inited", _config_inited)
     app.connect("builder-inited", _builder_inited)
-    app.connect("build-finished", _build_finished, priority=900)
     app.connect("build-finished", links.warn_unlinked)
     app.connect("env-get-outdated", links.note_entries_before)
     app.connect("env-updated", links.pages_to_relink)

@@ -40,6 +40,7 @@ def entry_url(app: Sphinx, docname: str) -> Callable[[str, str], str | None]:
     """The URL, from page *docname*, of a record's entry; None when no page holds it."""
     domain = cast(DmDomain, app.env.get_domain("dm"))
     builder = app.builder
+    pages: dict[str, str] = {}  # a page links to thousands of entries on a few pages
 
     def url(kind: str, record_id: str) -> str | None:
         entry = domain.entry(kind, record_id)
@@ -48,7 +49,9 @@ def entry_url(app: Sphinx, docname: str) -> Callable[[str, str], str | None]:
         target_doc, target_anchor = entry
         if target_doc == docname:
             return "#" + target_anchor
-        page = builder.get_relative_uri(docname, target_doc)
+        page = pages.get(target_doc)
+        if page is None:
+            page = pages[target_doc] = builder.get_relative_uri(docname, target_doc)
         return "#" + target_anchor if page.startswith("#") else page + "#" + target_anchor  # singlehtml: one page
 
     return url

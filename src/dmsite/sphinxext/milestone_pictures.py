@@ -28,7 +28,7 @@ logger = logging.getLogger(__name__)
 
 GRAPH_PERIOD_CAPTION = (
     "Milestones of WBS {code} due in {years} (the element has {count}: it is drawn in several graphs, by years) "
-    "and their immediate predecessors and successors. Ellipses correspond to this element's milestones due in "
+    "and their immediate predecessors and successors. Ellipses correspond to milestones of this element due in "
     "{years}; rectangles to those due in other years or in other elements. Blue milestones have been completed; "
     "orange milestones are overdue."
 )

@@ -17,6 +17,7 @@ from ..render import charts
 from ..render import milestones as render
 from ..render.html import note_html
 from ..vcs.history import HistoryError
+from . import table_rows
 from .base import DataDirective
 from .history import build_history
 from .milestone_exports import MilestoneExports, check_details, write_exports
@@ -158,7 +159,8 @@ class MilestoneTable(MilestoneDirective):
     option_spec = {**SCOPE_OPTIONS, "caption": directives.unchanged}
 
     def run(self) -> list[nodes.Node]:
-        table = render.milestone_table(self.catalog, self.selected(), self.options.get("caption", ""))
+        rows = table_rows.memo(self.data.cache_dir)
+        table = render.milestone_table(self.catalog, self.selected(), self.options.get("caption", ""), rows)
         return self.html(table, search=False)  # search finds the milestones' entries; the table repeats them
 
 
@@ -184,4 +186,5 @@ def setup(app: Sphinx) -> None:
     for name, directive in DIRECTIVES.items():
         app.add_directive(name, directive)
     app.connect("build-finished", write_exports)
+    app.connect("env-updated", table_rows.save)
     app.connect("env-check-consistency", check_details)
