@@ -25,6 +25,7 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
+import sites
 from generate import write
 from run import load, machine, stale_pages
 from sites import SITES
@@ -93,9 +94,13 @@ def main() -> int:
     parser.add_argument("--sizes", type=int, nargs="+", default=[2000])
     parser.add_argument("--rounds", type=int, default=5)
     parser.add_argument("--edits", type=int, default=3, help="edit rebuilds per round")
+    parser.add_argument("--shape", choices=["mixed", "blocks"], default="mixed", help="the data's shape (generate.py)")
+    parser.add_argument("--theme", choices=list(sites.THEMES), default=sites.theme, help="the sites' theme")
     args = parser.parse_args()
+    sites.theme = args.theme
     print(f"Machine: {machine()}  \nCommand: `{' '.join(sys.argv)}`  \n"
-          f"PYTHONDONTWRITEBYTECODE: {os.environ.get('PYTHONDONTWRITEBYTECODE', 'unset')}\n")
+          f"PYTHONDONTWRITEBYTECODE: {os.environ.get('PYTHONDONTWRITEBYTECODE', 'unset')}  \n"
+          f"Data: {args.shape}, theme: {args.theme}\n")
     print(f"Seconds, min / median over {args.rounds} rounds (edit: {args.edits} per round), wall and CPU "
           "(user + system, with dot); peak RSS of sphinx-build in MB.\n")
     print("| N | engine | full wall | full CPU | no-op wall | no-op CPU | edit wall | edit CPU "
@@ -105,7 +110,7 @@ def main() -> int:
         engines = [Engine(v) for v in args.venvs]
         before = load()
         with tempfile.TemporaryDirectory(prefix=f"dmsite-engines-{n}-") as tmp:
-            data = write(n, Path(tmp) / "data")
+            data = write(n, Path(tmp) / "data", args.shape)
             for r in range(args.rounds):
                 order = engines if r % 2 == 0 else engines[::-1]
                 for engine in order:

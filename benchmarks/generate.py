@@ -22,12 +22,15 @@ def wbs_code(index: int) -> str:
     return f"02C.{index:02d}"
 
 
-def milestone_records(n: int, rng: random.Random) -> dict[str, list[dict[str, object]]]:
-    """Milestones per WBS file; each links to up to two earlier milestones."""
+def milestone_records(n: int, rng: random.Random, shape: str = "mixed") -> dict[str, list[dict[str, object]]]:
+    """Milestones per WBS file.  ``mixed``: the elements take turns in due order and each milestone links to
+    up to two of the 50 before it, of any element; ``blocks``: each element holds a run of consecutive
+    milestones, linked to 0–3 earlier ones, nine in ten of them in its own element."""
     per_wbs: dict[str, list[dict[str, object]]] = {wbs_code(w): [] for w in range(WBS_COUNT)}
     dues: list[dt.date] = sorted(START + dt.timedelta(days=rng.randrange(SPAN_DAYS)) for _ in range(n))
     for i, due in enumerate(dues):
-        wbs = wbs_code(i % WBS_COUNT)
+        element = i * WBS_COUNT // n if shape == "blocks" else i % WBS_COUNT
+        wbs = wbs_code(element)
         record: dict[str, object] = {
             "id": f"BM-{i:05d}",
             "name": f"Synthetic milestone {i} of {wbs}",
@@ -35,7 +38,13 @@ def milestone_records(n: int, rng: random.Random) -> dict[str, list[dict[str, ob
             "level": rng.choice([1, 2, 3, 3, 3, 4, None]),
             "due": due,
         }
-        if i > 1:
+        if shape == "blocks":
+            first = -(-element * n // WBS_COUNT)  # the element's first milestone
+            links = {rng.randrange(first, i) if i > first and rng.random() < 0.9 else rng.randrange(i)
+                     for _ in range(rng.randint(0, 3))} if i else set()
+            if links:
+                record["predecessors"] = sorted(f"BM-{j:05d}" for j in links)
+        elif i > 1:
             record["predecessors"] = sorted({f"BM-{rng.randrange(max(0, i - 50), i):05d}" for _ in range(rng.randint(0, 2))})
         slip = rng.choice([0, 0, 0, 30, 90])
         if slip:
@@ -52,7 +61,7 @@ class _NoAliasDumper(yaml.SafeDumper):
         return True
 
 
-def write(n: int, out: Path) -> Path:
+def write(n: int, out: Path, shape: str = "mixed") -> Path:
     rng = random.Random(n)
     out.mkdir(parents=True, exist_ok=True)
 
@@ -64,7 +73,7 @@ def write(n: int, out: Path) -> Path:
     dump("institutions/institutions.yaml", [{"id": "INST", "name": "Synthetic Institution"}])
     dump("people/people.yaml", [{"id": f"person-{i}", "name": f"Person {i}", "institution": "INST"} for i in range(20)])
     dump("wbs/wbs.yaml", [{"code": f"1.{wbs_code(w)}", "name": f"Element {w}", "lead": "INST"} for w in range(WBS_COUNT)])
-    for wbs, records in milestone_records(n, rng).items():
+    for wbs, records in milestone_records(n, rng, shape).items():
         dump(f"milestones/{wbs}.yaml", records)
     products = []
     for i in range(max(1, n // 10)):

@@ -25,6 +25,7 @@ import statistics
 import subprocess
 import sys
 import tempfile
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -140,7 +141,10 @@ HEADER = ("load event ms (min / median)", "first frame", "keystroke (median / wo
           "graph zoom")
 
 
-def _one_visit(browser: Any, url: str, result: Reader) -> None:
+@contextlib.contextmanager
+def _visit(browser: Any, url: str) -> Iterator[tuple[Any, Callable[[Times, str, object], None], float]]:
+    """*url*'s page in a fresh context, a function timing one interaction into some Times, and the main
+    thread's CPU milliseconds until the load event."""
     context = browser.new_context(viewport=VIEWPORT)
     page = context.new_page()
     errors: list[str] = []
@@ -149,60 +153,50 @@ def _one_visit(browser: Any, url: str, result: Reader) -> None:
     cdp = context.new_cdp_session(page)
     cdp.send("Performance.enable", {"timeDomain": "threadTicks"})
 
-    def thread_ms() -> float:
-        return _thread_ms(cdp)
-
     def timed(times: Times, script: str, arg: object) -> None:
-        before = thread_ms()
+        before = _thread_ms(cdp)
         times.wall.append(page.evaluate(script, arg))
-        times.cpu.append(thread_ms() - before)
+        times.cpu.append(_thread_ms(cdp) - before)
 
-    before = thread_ms()
+    before = _thread_ms(cdp)
     page.goto(url, wait_until="load", timeout=120_000)
-    result.load.cpu.append(thread_ms() - before)
-    result.load.wall.append(page.evaluate("performance.getEntriesByType('navigation')[0].loadEventEnd"))
-    result.frame.append(page.evaluate(
-        "new Promise((done) => requestAnimationFrame(() => setTimeout(() => done(performance.now()), 0)))"))
-    result.rows = page.evaluate(SHOWN)
-    for text in FILTERS:
-        for end in range(1, len(text) + 1):
-            timed(result.keystroke, KEY, [text[:end]])
-        if page.evaluate(SHOWN) >= result.rows:
-            raise RuntimeError(f"filter {text!r} hid no row")
-        timed(result.clear, KEY, [""])
-        if page.evaluate(SHOWN) != result.rows:
-            raise RuntimeError("clearing the filter did not show every row again")
-    for title in SORT_COLUMNS:
-        for _ in ("up", "down"):
-            timed(result.sort, CLICK, [title])
-    for index in (1, 0):  # a value, then all again
-        timed(result.facet, PICK, [index])
+    yield page, timed, _thread_ms(cdp) - before
     context.close()
     if errors:
         raise RuntimeError(f"errors on {url}: {errors}")
+
+
+def _one_visit(browser: Any, url: str, result: Reader) -> None:
+    with _visit(browser, url) as (page, timed, load_cpu):
+        result.load.cpu.append(load_cpu)
+        result.load.wall.append(page.evaluate("performance.getEntriesByType('navigation')[0].loadEventEnd"))
+        result.frame.append(page.evaluate(
+            "new Promise((done) => requestAnimationFrame(() => setTimeout(() => done(performance.now()), 0)))"))
+        result.rows = page.evaluate(SHOWN)
+        for text in FILTERS:
+            for end in range(1, len(text) + 1):
+                timed(result.keystroke, KEY, [text[:end]])
+            if page.evaluate(SHOWN) >= result.rows:
+                raise RuntimeError(f"filter {text!r} hid no row")
+            timed(result.clear, KEY, [""])
+            if page.evaluate(SHOWN) != result.rows:
+                raise RuntimeError("clearing the filter did not show every row again")
+        for title in SORT_COLUMNS:
+            for _ in ("up", "down"):
+                timed(result.sort, CLICK, [title])
+        for index in (1, 0):  # a value, then all again
+            timed(result.facet, PICK, [index])
 
 
 def _zoom_visit(browser: Any, url: str, result: Reader) -> None:
-    context = browser.new_context(viewport=VIEWPORT)
-    page = context.new_page()
-    errors: list[str] = []
-    page.on("pageerror", lambda error: errors.append(str(error)))
-    page.add_init_script(TIMER)
-    cdp = context.new_cdp_session(page)
-    cdp.send("Performance.enable", {"timeDomain": "threadTicks"})
-    page.goto(url, wait_until="load", timeout=120_000)
-    page.wait_for_selector(".dm-viewer .dm-viewer-port svg")
-    views = []
-    for label in ZOOMS:
-        before = _thread_ms(cdp)
-        result.zoom.wall.append(page.evaluate(ZOOM, [label]))
-        result.zoom.cpu.append(_thread_ms(cdp) - before)
-        views.append(page.evaluate(VIEW))
-    if len(set(views)) < 3:
-        raise RuntimeError(f"the graph on {url} did not zoom: {views}")
-    context.close()
-    if errors:
-        raise RuntimeError(f"errors on {url}: {errors}")
+    with _visit(browser, url) as (page, timed, _):
+        page.wait_for_selector(".dm-viewer .dm-viewer-port svg")
+        views = []
+        for label in ZOOMS:
+            timed(result.zoom, ZOOM, [label])
+            views.append(page.evaluate(VIEW))
+        if len(set(views)) < 3:
+            raise RuntimeError(f"the graph on {url} did not zoom: {views}")
 
 
 def _thread_ms(cdp: Any) -> float:

@@ -31,6 +31,9 @@ myst_enable_extensions = ["colon_fence"]
 # As in the DM site's conf.py: the theme loaded as an extension and the values it fills in set
 # above, so that no rebuild of any of the three sites sees a changed configuration.
 THEME_AS_EXTENSION = 'extensions.append("pydata_sphinx_theme")\n'
+ALABASTER_CONF = 'project = "benchmark"\nexclude_patterns = ["data/**", "_build"]\nmyst_enable_extensions = ["colon_fence"]\n'
+THEMES = {"pydata": (COMMON_CONF, THEME_AS_EXTENSION), "alabaster": (ALABASTER_CONF, "")}
+theme = "pydata"  # which of THEMES the sites use (engines.py --theme)
 
 
 WBS_PAGES = [wbs_code(w) for w in range(WBS_COUNT)]
@@ -48,7 +51,8 @@ def _write(root: Path, pages: dict[str, str], conf: str) -> Path:
     if root.exists():
         shutil.rmtree(root)
     root.mkdir(parents=True)
-    (root / "conf.py").write_text(COMMON_CONF + conf + THEME_AS_EXTENSION)
+    head, tail = THEMES[theme]
+    (root / "conf.py").write_text(head + conf + tail)
     for name, text in pages.items():
         (root / f"{name}.md").write_text(text)
     return root

@@ -14,8 +14,7 @@ import re
 from collections import Counter
 from collections.abc import Iterable
 from functools import lru_cache
-
-from confusable_homoglyphs import categories, confusables
+from types import ModuleType
 
 from .model import Record
 from .problems import Problem, Severity
@@ -25,10 +24,19 @@ _NEUTRAL = {"COMMON", "INHERITED", "UNKNOWN"}  # digits, punctuation, combining 
 _WORD = re.compile(r"\w+")
 
 
+@lru_cache(maxsize=1)
+def _unicode_data() -> tuple[ModuleType, ModuleType]:
+    """The package's script and confusables tables, read when a value first holds a letter that is not ASCII
+    (reading them takes a tenth of a second: most data never needs them)."""
+    from confusable_homoglyphs import categories, confusables
+
+    return categories, confusables
+
+
 @lru_cache(maxsize=4096)
 def script(ch: str) -> str:
     """'LATIN', 'CYRILLIC', 'GREEK', or 'COMMON' (digits, punctuation) for *ch*."""
-    return str(categories.alias(ch))
+    return str(_unicode_data()[0].alias(ch))
 
 
 def odd_letters(word: str) -> tuple[str, list[str]]:
@@ -66,7 +74,7 @@ def _prototype(ch: str) -> str:
     """The character *ch* looks like, per TR39, when *ch* is not ASCII (Cyrillic 'А' → 'A'), else *ch*."""
     if ch.isascii():
         return ch
-    found = confusables.confusables_data.get(ch)
+    found = _unicode_data()[1].confusables_data.get(ch)
     if found and len(found) == 1 and found[0]["c"].isascii():  # a source character names its prototype alone
         return str(found[0]["c"])
     return ch
