@@ -120,6 +120,7 @@ def check(catalog: Catalog) -> list[Problem]:
 
 
 PLACEHOLDERS = {"todo", "tbd", "tbc", "fixme", "xxx", "todo name", "todo title", "..."}
+_SHORT = 40  # longer text is no placeholder, whatever white space surrounds one
 
 
 def _placeholders(catalog: Catalog) -> list[Problem]:
@@ -127,11 +128,10 @@ def _placeholders(catalog: Catalog) -> list[Problem]:
     problems = []
     for cls in BY_KIND.values():
         for record in getattr(catalog, cls.table).values():
-            for name in type(record).model_fields:
+            for name, value in vars(record).items():  # the field values, without pydantic's attribute lookup
                 if name == cls.id_field:  # the acronym TBD is a term, not a placeholder
                     continue
-                value = getattr(record, name)
-                if isinstance(value, str) and value.strip().casefold() in PLACEHOLDERS:
+                if isinstance(value, str) and len(value) <= _SHORT and value.strip().casefold() in PLACEHOLDERS:
                     problems.append(Problem(record.field_loc(name), record.key,
                                             f"{name} is the placeholder '{value}'; write the real text or leave the field out",
                                             Severity.WARNING))

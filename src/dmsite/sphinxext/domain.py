@@ -222,8 +222,13 @@ class DmDomain(Domain):
 
     def get_objects(self) -> Iterable[tuple[str, str, str, str, str, int]]:
         catalog = current_catalog()
-        for (kind, record_id), (doc, anchor) in sorted(self.objects.items()):
-            yield record_id, record_title(catalog, kind, record_id), kind, doc, anchor, 1
+        # The search index and the inventory both ask: each title made once per build.
+        titles: dict[tuple[str, str], str] = catalog.derived("record titles", dict) if catalog else {}
+        for key, (doc, anchor) in sorted(self.objects.items()):
+            title = titles.get(key)
+            if title is None:
+                title = titles[key] = record_title(catalog, *key)
+            yield key[1], title, key[0], doc, anchor, 1
 
 
 def dm_domain(env: BuildEnvironment) -> DmDomain:
