@@ -16,42 +16,16 @@ import pytest
 from sphinx.config import Config
 from sphinx.util.tags import Tags
 from support.git import GitSite
+from support.plan_site import INDEX, MILESTONES, plan_site
 from support.site import Site
 
 from dmsite.cli import main
 from dmsite.settings import NAMES, STATUS_DATE_ENV, declared, read_conf
 
-MILESTONES = """
-- id: DM-AP-1
-  name: First
-  due: 2021-03-01
-  description: The first.
-- id: DM-AP-2
-  name: Second
-  due: 2021-09-01
-  predecessors: [DM-AP-1]
-  description: The second.
-- id: DM-AP-3
-  name: Third
-  due: 2021-10-01
-- id: DM-AP-4
-  name: Fourth
-  due: 2021-11-01
-"""
-INDEX = "# Plan\n\n:::{dm-milestone-summary}\n:::\n"
-
 
 @pytest.fixture(autouse=True)
 def no_status_date_in_the_environment(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.delenv(STATUS_DATE_ENV, raising=False)
-
-
-def site_with(root: Path, extra_conf: str = "") -> Site:
-    site = Site(root, extra_conf=extra_conf)
-    site.write("data/milestones/m.yaml", MILESTONES)
-    site.write("index.md", INDEX)
-    site.conf()
-    return site
 
 
 def validate(capsys: pytest.CaptureFixture[str], *argv: str) -> tuple[int, str, str]:
@@ -76,7 +50,7 @@ def site_date(site: Site) -> str:
 def test_validate_prints_the_status_date_the_built_site_shows(
     tmp_path: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    site = site_with(tmp_path / "site", "dmsite_status_date = '2021-06-15'\n")
+    site = plan_site(tmp_path / "site", "dmsite_status_date = '2021-06-15'\n")
     site.build()
     code, out, _ = validate(capsys, str(site.root / "data"))
     assert code == 0
@@ -114,7 +88,7 @@ def test_without_a_configured_date_both_take_the_data_s_last_commit(
 def test_status_date_option_overrides_the_environment_and_conf_py(
     tmp_path: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    site = site_with(tmp_path / "site")
+    site = plan_site(tmp_path / "site")
     monkeypatch.setenv(STATUS_DATE_ENV, "2021-12-01")
     code, out, _ = validate(capsys, str(site.root / "data"), "--status-date", "2021-09-15")
     assert code == 0 and printed_date(out) == "2021-09-15"
@@ -124,14 +98,14 @@ def test_status_date_option_overrides_the_environment_and_conf_py(
 def test_a_wrong_setting_is_one_error_exit_2_as_the_build_refuses_it(
     tmp_path: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    site = site_with(tmp_path / "site", "dmsite_status_date = 'yesterday'\n")
+    site = plan_site(tmp_path / "site", "dmsite_status_date = 'yesterday'\n")
     code, out, err = validate(capsys, str(site.root / "data"))
     assert code == 2 and out == ""
     assert err == (f"error: dmsite_status_date in {site.root / 'conf.py'} is 'yesterday': expected a date like "
                    "'2021-05-10' (year-month-day), or None for the data's last commit date\n")
     code, out, _ = validate(capsys, str(site.root / "data"), "--status-date", "2021-05-10")
     assert code == 0  # the option replaces the wrong value, as -D does for sphinx-build
-    site = site_with(tmp_path / "other")
+    site = plan_site(tmp_path / "other")
     monkeypatch.setenv(STATUS_DATE_ENV, "2021-02-30")
     code, _, err = validate(capsys, str(site.root / "data"))
     assert code == 2 and err.startswith(f"error: {STATUS_DATE_ENV} in the environment is '2021-02-30': no day")
@@ -140,7 +114,7 @@ def test_a_wrong_setting_is_one_error_exit_2_as_the_build_refuses_it(
 def test_strict_in_conf_py_fails_validate_on_warnings_as_it_fails_the_build(
     tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
-    site = site_with(tmp_path / "site", "dmsite_strict = True\n")
+    site = plan_site(tmp_path / "site", "dmsite_strict = True\n")
     code, out, _ = validate(capsys, str(site.root / "data"))
     assert code == 1 and out.startswith("FAILED: 4 records, 0 errors, 2 warnings")
     code, out, _ = validate(capsys, str(site.root / "data"), "--no-conf")
@@ -153,7 +127,7 @@ def test_strict_in_conf_py_fails_validate_on_warnings_as_it_fails_the_build(
 def test_a_conf_py_whose_site_builds_another_folder_is_not_used(
     tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
-    site = site_with(tmp_path / "site", "dmsite_data_dir = 'plan'\n")  # data/ is not this site's
+    site = plan_site(tmp_path / "site", "dmsite_data_dir = 'plan'\n")  # data/ is not this site's
     code, out, _ = validate(capsys, str(site.root / "data"))
     assert code == 0 and re.search(r"status date \d{4}-\d\d-\d\d, today\)", out)
     code, out, _ = validate(capsys, str(site.root / "data"), "--conf", str(site.root))
@@ -161,7 +135,7 @@ def test_a_conf_py_whose_site_builds_another_folder_is_not_used(
 
 
 def test_a_conf_py_that_fails_is_an_error_not_a_traceback(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
-    site = site_with(tmp_path / "site", "raise RuntimeError('no network')\n")
+    site = plan_site(tmp_path / "site", "raise RuntimeError('no network')\n")
     code, _, err = validate(capsys, str(site.root / "data"))
     assert code == 2
     assert err == f"error: {site.root / 'conf.py'}: cannot read the configuration: RuntimeError: no network\n"
@@ -203,7 +177,7 @@ BROKEN = "- id: DM-AP-9\n  name: Bad\n  due: 2021-02-30\n  description: x\n"
 def test_errors_come_last_then_the_verdict_and_the_warnings_by_kind(
     tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
-    site = site_with(tmp_path / "site")
+    site = plan_site(tmp_path / "site")
     site.write("data/milestones/bad.yaml", BROKEN)
     code, out, err = validate(capsys, str(site.root / "data"))
     lines = err.splitlines()
@@ -224,7 +198,7 @@ def test_errors_come_last_then_the_verdict_and_the_warnings_by_kind(
 def test_errors_only_prints_the_errors_and_still_counts_the_warnings(
     tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
-    site = site_with(tmp_path / "site")
+    site = plan_site(tmp_path / "site")
     site.write("data/milestones/bad.yaml", BROKEN)
     site.write("data/products/p.yaml", "- id: a\n  name: A\n  packages: [afw]\n- id: b\n  name: B\n  packages: [afw]\n"
                                        "- id: c\n  name: C\n  packages: [afw]\n")
@@ -243,7 +217,7 @@ def test_errors_only_prints_the_errors_and_still_counts_the_warnings(
 
 
 def test_validate_imports_neither_gitpython_nor_sphinx(tmp_path: Path) -> None:
-    site = site_with(tmp_path / "site")
+    site = plan_site(tmp_path / "site")
     done = subprocess.run([sys.executable, "-X", "importtime", "-m", "dmsite.cli", "validate", str(site.root / "data")],
                           capture_output=True, text=True, timeout=120, check=False)
     assert done.returncode == 0, done.stderr

@@ -20,6 +20,7 @@ import pytest
 from sphinx.errors import SphinxError
 from sphinx.testing.util import SphinxTestApp
 from support import REPO_ROOT
+from support.plan_site import INDEX, plan_site
 from support.site import Site
 
 import dmsite
@@ -28,18 +29,6 @@ from dmsite.errors import DmsiteError, SettingsError
 from dmsite.settings import NAMES, STATUS_DATE_ENV, Settings, declared, markdown_table, resolve
 
 ROOT = REPO_ROOT
-MILESTONES = """
-- id: DM-AP-1
-  name: First
-  due: 2021-03-01
-  description: The first.
-- id: DM-AP-2
-  name: Second
-  due: 2021-09-01
-  predecessors: [DM-AP-1]
-  description: The second.
-"""
-INDEX = "# Plan\n\n:::{dm-milestone-summary}\n:::\n"
 
 
 @pytest.fixture(autouse=True)
@@ -47,13 +36,6 @@ def no_status_date_in_the_environment(monkeypatch: pytest.MonkeyPatch) -> Iterat
     monkeypatch.delenv(STATUS_DATE_ENV, raising=False)
     yield
     graphviz.set_program("dot")  # the next build in this process sets it again; unit tests do not
-
-
-def small_site(root: Path, extra_conf: str = "") -> Site:
-    site = Site(root, extra_conf=extra_conf)
-    site.write("data/milestones/m.yaml", MILESTONES)
-    site.write("index.md", INDEX)
-    return site
 
 
 def shown_status_date(site: Site) -> str:
@@ -83,7 +65,7 @@ def test_the_readme_table_is_the_declaration() -> None:
 
 
 def test_sphinx_registers_exactly_the_declared_values_with_their_defaults_and_scopes(tmp_path: Path) -> None:
-    site = small_site(tmp_path / "site")
+    site = plan_site(tmp_path / "site")
     site.conf()
     app = SphinxTestApp("html", srcdir=site.root, builddir=site.root / "_build", status=StringIO(),
                         warning=StringIO())
@@ -130,7 +112,7 @@ WRONG = [
 def test_a_wrong_value_stops_the_build_with_one_message_naming_it(
     name: str, value: str, message: str, tmp_path: Path
 ) -> None:
-    site = small_site(tmp_path / "site", f"{name} = {value}\n")
+    site = plan_site(tmp_path / "site", f"{name} = {value}\n")
     error = refused(site)
     assert isinstance(error, SettingsError) and isinstance(error, DmsiteError)
     assert str(error).startswith(f"{name} in {site.root / 'conf.py'} is ")
@@ -140,7 +122,7 @@ def test_a_wrong_value_stops_the_build_with_one_message_naming_it(
 
 
 def test_every_wrong_value_is_named_in_the_one_error(tmp_path: Path) -> None:
-    site = small_site(tmp_path / "site", "dmsite_data_dir = 3\ndmsite_strict = 'no'\n")
+    site = plan_site(tmp_path / "site", "dmsite_data_dir = 3\ndmsite_strict = 'no'\n")
     lines = str(refused(site)).splitlines()
     assert [line.split(" in ")[0] for line in lines] == ["dmsite_data_dir", "dmsite_strict"]
 
@@ -148,7 +130,7 @@ def test_every_wrong_value_is_named_in_the_one_error(tmp_path: Path) -> None:
 @pytest.mark.parametrize(("conf", "env"), [("dmsite_status_date = 'yesterday'\n", None),
                                            ("", "2021-02-30")])
 def test_sphinx_build_ends_with_the_message_not_a_crash_report(conf: str, env: str | None, tmp_path: Path) -> None:
-    site = small_site(tmp_path / "site", conf)
+    site = plan_site(tmp_path / "site", conf)
     site.conf()
     environ = {k: v for k, v in os.environ.items() if k != STATUS_DATE_ENV} | ({STATUS_DATE_ENV: env} if env else {})
     done = subprocess.run([sys.executable, "-m", "sphinx", "-b", "html", "-q", str(site.root), str(site.outdir)],
@@ -164,7 +146,7 @@ def test_sphinx_build_ends_with_the_message_not_a_crash_report(conf: str, env: s
 
 
 def test_values_of_the_right_kind_are_taken_as_conf_py_writes_them(tmp_path: Path) -> None:
-    site = small_site(tmp_path / "site", "import datetime, pathlib\n"
+    site = plan_site(tmp_path / "site", "import datetime, pathlib\n"
                                          "dmsite_status_date = datetime.date(2021, 4, 1)\n"
                                          "dmsite_data_dir = pathlib.Path('data')\n"
                                          "dmsite_repo_url = ''\n")
@@ -178,7 +160,7 @@ def test_values_of_the_right_kind_are_taken_as_conf_py_writes_them(tmp_path: Pat
 def test_the_environment_overrides_conf_py_and_a_command_line_value_overrides_both(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    site = small_site(tmp_path / "site")  # conf.py: 2021-05-10
+    site = plan_site(tmp_path / "site")  # conf.py: 2021-05-10
     site.build()
     assert shown_status_date(site) == "2021-05-10"
     monkeypatch.setenv(STATUS_DATE_ENV, "2021-07-01")
@@ -218,7 +200,7 @@ def test_dmsite_dot_names_the_program_that_lays_out_the_graphs(tmp_path: Path) -
     wrapper.parent.mkdir()
     wrapper.write_text(f"#!/bin/sh\necho ran >> '{marker}'\nexec dot \"$@\"\n", encoding="utf-8")
     wrapper.chmod(0o755)
-    site = small_site(tmp_path / "site", f"dmsite_dot = {str(wrapper)!r}\n")
+    site = plan_site(tmp_path / "site", f"dmsite_dot = {str(wrapper)!r}\n")
     site.write("graph.md", GRAPH_PAGE)
     site.write("index.md", INDEX + "\n```{toctree}\ngraph\n```\n")
     assert site.build() == ""
@@ -227,7 +209,7 @@ def test_dmsite_dot_names_the_program_that_lays_out_the_graphs(tmp_path: Path) -
 
 
 def test_a_dmsite_dot_that_is_not_there_is_a_warning_and_a_note_on_the_page(tmp_path: Path) -> None:
-    site = small_site(tmp_path / "site", "dmsite_dot = 'no-such-graphviz'\n")
+    site = plan_site(tmp_path / "site", "dmsite_dot = 'no-such-graphviz'\n")
     site.write("graph.md", GRAPH_PAGE)
     site.write("index.md", INDEX + "\n```{toctree}\ngraph\n```\n")
     warnings = site.build()
@@ -240,7 +222,7 @@ def test_a_dmsite_dot_that_is_not_there_is_a_warning_and_a_note_on_the_page(tmp_
 
 
 def test_cross_page_state_lives_in_the_dm_domain_not_on_the_environment(tmp_path: Path) -> None:
-    site = small_site(tmp_path / "site")
+    site = plan_site(tmp_path / "site")
     site.write("graph.md", GRAPH_PAGE)
     site.write("wbs.md", "# By WBS\n\n:::{dm-milestones-by-wbs}\n:::\n")
     site.write("index.md", INDEX + "\nSee {cite}`LDM-1`.\n\n```{toctree}\ngraph\nwbs\n```\n")
@@ -259,7 +241,7 @@ def test_cross_page_state_lives_in_the_dm_domain_not_on_the_environment(tmp_path
 
 
 def test_a_page_removed_takes_its_state_with_it(tmp_path: Path) -> None:
-    site = small_site(tmp_path / "site")
+    site = plan_site(tmp_path / "site")
     site.write("graph.md", GRAPH_PAGE)
     site.write("index.md", INDEX + "\n```{toctree}\ngraph\n```\n")
     site.build()

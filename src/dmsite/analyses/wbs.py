@@ -3,10 +3,14 @@
 from __future__ import annotations
 
 from collections import defaultdict
+from collections.abc import Callable, Iterable
+from typing import Any, TypeVar
 
 from ..data.catalog import Catalog
 from ..data.model import Milestone, Product
 from .products import by_name
+
+R = TypeVar("R", Milestone, Product)
 
 
 def wbs_sort_key(code: str) -> tuple[tuple[int, int, str], ...]:
@@ -58,21 +62,21 @@ def level2_code(catalog: Catalog, code: str | None, tops: set[str] | None = None
 
 def products_by_wbs(catalog: Catalog) -> dict[str, list[Product]]:
     """Products defined at each WBS element (the products whose ``wbs`` names it)."""
-    found: dict[str, list[Product]] = defaultdict(list)
-    for product in catalog.products.values():
-        code = catalog.wbs_key(product.wbs)
-        if code:
-            found[code].append(product)
-    return {code: sorted(ps, key=by_name) for code, ps in found.items()}
+    return _by_wbs(catalog, catalog.products.values(), by_name)
 
 
 def milestones_by_wbs(catalog: Catalog) -> dict[str, list[Milestone]]:
-    found: dict[str, list[Milestone]] = defaultdict(list)
-    for milestone in catalog.milestones.values():
-        code = catalog.wbs_key(milestone.wbs)
+    """Milestones of each WBS element, by due date."""
+    return _by_wbs(catalog, catalog.milestones.values(), lambda m: (m.due, m.id))
+
+
+def _by_wbs(catalog: Catalog, records: Iterable[R], order: Callable[[R], Any]) -> dict[str, list[R]]:
+    found: dict[str, list[R]] = defaultdict(list)
+    for record in records:
+        code = catalog.wbs_key(record.wbs)
         if code:
-            found[code].append(milestone)
-    return {code: sorted(ms, key=lambda m: (m.due, m.id)) for code, ms in found.items()}
+            found[code].append(record)
+    return {code: sorted(rs, key=order) for code, rs in found.items()}
 
 
 def wbs_codes(catalog: Catalog, root: str | None = None) -> list[str]:

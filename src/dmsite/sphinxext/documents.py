@@ -12,14 +12,13 @@ import hashlib
 import json
 from collections import Counter
 from collections.abc import Callable
-from typing import Any, cast
+from typing import Any
 from urllib.parse import unquote
 
 from docutils import nodes
 from docutils.parsers.rst import directives
 from sphinx.application import Sphinx
 from sphinx.environment import BuildEnvironment
-from sphinx.errors import NoUri
 from sphinx.util import logging
 from sphinx.util.docutils import SphinxRole
 
@@ -32,8 +31,9 @@ from ..render import glossary, traceability
 from ..render.bibliography import CITE_PATTERN, CITE_SCHEME, cite_url, references_html
 from ..render.html import anchor, note_html
 from .base import DataDirective
-from .domain import DmDomain, PageScan, dm_domain
+from .domain import PageScan, dm_domain
 from .graphs import Graph, graph_figures
+from .links import entry_url
 from .state import current
 
 logger = logging.getLogger(__name__)
@@ -294,21 +294,6 @@ def _rewrite_site_lists(app: Sphinx, env: BuildEnvironment) -> list[str]:
 # -- completing a page ----------------------------------------------------------------------------
 
 
-def _entry_url(app: Sphinx, docname: str, kind: str, record_id: str) -> str | None:
-    domain = cast(DmDomain, app.env.get_domain("dm"))
-    found = domain.entry(kind, record_id)
-    if found is None:
-        return None
-    target_doc, target_anchor = found
-    if target_doc == docname:
-        return "#" + target_anchor
-    try:
-        page = app.builder.get_relative_uri(docname, target_doc)
-    except NoUri:  # a PDF without that page
-        return None
-    return "#" + target_anchor if page.startswith("#") else page + "#" + target_anchor  # singlehtml: one page
-
-
 def _cited_on(doctree: nodes.document) -> list[str]:
     """Handles cited on the page, in order: ``{cite}`` and placeholders in raw HTML."""
     handles: list[str] = []
@@ -327,6 +312,7 @@ def _complete_references(app: Sphinx, doctree: nodes.document, docname: str) -> 
     documents = current().catalog.documents
     cited = [h for h in _cited_on(doctree) if h in documents]
     listed: set[str] = set()
+    doc_url = entry_url(app, docname)
     for node in list(doctree.findall(dm_pending)):
         if node["what"] != "references":
             continue
@@ -335,7 +321,7 @@ def _complete_references(app: Sphinx, doctree: nodes.document, docname: str) -> 
         markup = references_html(
             [documents[h] for h in shown],
             anchor_of=(lambda h: anchor("cite", h)) if first else None,
-            link_handle=lambda h: _entry_url(app, docname, "doc", h),
+            link_handle=lambda h: doc_url("doc", h),
         )
         if first:
             listed = set(shown)
@@ -346,12 +332,13 @@ def _complete_references(app: Sphinx, doctree: nodes.document, docname: str) -> 
 def _link_citations(app: Sphinx, doctree: nodes.document, docname: str, listed: set[str]) -> None:
     """Point citations at this page's reference entry, else at the document's entry, else its URL."""
     documents = current().catalog.documents
+    doc_url = entry_url(app, docname)
 
     def target(handle: str) -> str | None:
         if handle in listed:
             return "#" + anchor("cite", handle)
         doc = documents.get(handle)
-        return _entry_url(app, docname, "doc", handle) or (doc.url if doc else None)
+        return doc_url("doc", handle) or (doc.url if doc else None)
 
     for ref in list(doctree.findall(nodes.reference)):
         uri = ref.get("refuri", "")

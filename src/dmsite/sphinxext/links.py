@@ -16,6 +16,7 @@ from urllib.parse import unquote
 
 from sphinx.application import Sphinx
 from sphinx.environment import BuildEnvironment
+from sphinx.errors import NoUri
 from sphinx.util import logging
 
 from ..data.model import kind_named
@@ -51,7 +52,10 @@ def entry_url(app: Sphinx, docname: str) -> Callable[[str, str], str | None]:
             return "#" + target_anchor
         page = pages.get(target_doc)
         if page is None:
-            page = pages[target_doc] = builder.get_relative_uri(docname, target_doc)
+            try:
+                page = pages[target_doc] = builder.get_relative_uri(docname, target_doc)
+            except NoUri:  # a PDF without that page
+                return None
         return "#" + target_anchor if page.startswith("#") else page + "#" + target_anchor  # singlehtml: one page
 
     return url
