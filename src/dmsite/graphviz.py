@@ -207,6 +207,13 @@ _started: dict[str, Future[dict[str, str | GraphvizError | None]]] = {}  # graph
 _lock = threading.Lock()
 
 
+def forget_started() -> None:
+    """Drop the layouts started ahead and not asked for yet: a new build starts its own (with its own PATH,
+    program and cache), and must not get another build's result, an error perhaps."""
+    with _lock:
+        _started.clear()
+
+
 def start_renders(dots: list[str], cache_dir: Path | None = None) -> list[str]:
     """Begin laying out those of *dots* not cached yet, in the background and by one ``dot`` process;
     ``render_svg`` then waits for them.  Returns the graphs' keys; errors surface in ``render_svg``."""

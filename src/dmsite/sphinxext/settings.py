@@ -37,6 +37,7 @@ def _check(app: Sphinx, config: Config) -> None:
     _checked[id(config)] = found
     graphviz.set_program(found.dot)
     graphviz.set_timeout(found.dot_timeout)
+    graphviz.forget_started()  # layouts an earlier build in this process started (and never used) are not this one's
 
 
 def settings(config: Config) -> Settings:

@@ -3,6 +3,7 @@ fake programs that fail, print garbage or hang; PDF for other builders."""
 
 from __future__ import annotations
 
+import os
 from collections.abc import Callable, Iterator
 from pathlib import Path
 
@@ -126,3 +127,19 @@ def test_the_program_is_part_of_the_cache_key(fake_dot: Callable[[str], Path]) -
     key = graph_key(dot)
     fake_dot("exit 1\n")
     assert graph_key(dot) != key  # a layout by another program is not taken for this one's
+
+
+def test_a_new_build_does_not_get_a_layout_an_earlier_one_started(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A layout started ahead with a broken ``dot`` on PATH, and never asked for, is not the next build's."""
+    dot = _graphs()[0]
+    broken = tmp_path / "bin"
+    broken.mkdir()
+    (broken / "dot").write_text("#!/bin/sh\necho 'dot: broken' >&2\nexit 3\n")
+    (broken / "dot").chmod(0o755)
+    monkeypatch.setenv("PATH", f"{broken}{os.pathsep}{os.environ['PATH']}")
+    graphviz.start_renders([dot])
+    monkeypatch.undo()
+    graphviz.forget_started()  # what a new build does (sphinxext/settings.py)
+    assert render_svg(dot).startswith("<svg")
