@@ -139,7 +139,8 @@ def test_a_new_build_does_not_get_a_layout_an_earlier_one_started(
     (broken / "dot").write_text("#!/bin/sh\necho 'dot: broken' >&2\nexit 3\n")
     (broken / "dot").chmod(0o755)
     monkeypatch.setenv("PATH", f"{broken}{os.pathsep}{os.environ['PATH']}")
-    graphviz.start_renders([dot])
+    (key,) = graphviz.start_renders([dot])
+    graphviz._started[key].result()  # laid out (and failed) while the broken dot was on PATH
     monkeypatch.undo()
     graphviz.forget_started()  # what a new build does (sphinxext/settings.py)
     assert render_svg(dot).startswith("<svg")
